@@ -1,0 +1,19 @@
+"""Workspace home: what the product is and where to start."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.common import app_context, current_actor, language_switch, t
+from surveys.db import read_session
+from surveys.providers import list_providers
+
+lang = language_switch()
+st.title(t("app_title"))
+with read_session(app_context().engine) as session:
+    providers = list_providers(session=session, actor=current_actor())
+if lang == "en":
+    st.write(f"{len(providers)} provider(s) registered. Use the menu to manage clients, "
+             "run the annual callback and see star eligibility.")
+else:
+    st.write(f"已登记 {len(providers)} 家服务单位。请从左侧菜单管理用户单位、开展年度回访、查看星级评定。")

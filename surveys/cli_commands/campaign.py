@@ -1,0 +1,78 @@
+"""CLI: campaigns, links and paper-form import."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import typer
+
+from surveys import campaigns, invitations, response_import
+from surveys.cli_commands.common import ACTOR, JsonOption, context, emit, read, write
+from surveys.cli_commands.registry import _read_file
+from surveys.links import is_loopback_url, resolve_base_url
+
+campaign_app = typer.Typer(help="Annual callback campaigns (年度回访).", no_args_is_help=True)
+response_app = typer.Typer(help="Responses (paper forms).", no_args_is_help=True)
+
+ProviderOpt = typer.Option(..., "--provider", help="Provider id.")
+YearOpt = typer.Option(..., "--year", help="Campaign year (YYYY).")
+BaseUrlOpt = typer.Option(None, "--base-url", help="Public base URL (default: "
+                          "STAR_SURVEY_BASE_URL, else this machine's network address).")
+
+
+@campaign_app.command("open")
+def campaign_open(provider: int = ProviderOpt, year: int = YearOpt,
+                  closes: datetime | None = typer.Option(None, formats=["%Y-%m-%d"],
+                                                         help="Closing date YYYY-MM-DD."),
+                  as_json: bool = JsonOption) -> None:
+    """Open the year's campaign: one invitation per client with a contract that year."""
+    closes_on = closes.date() if closes else None
+    campaign, added = write(lambda ctx, s: campaigns.open_campaign(
+        session=s, actor=ACTOR, secret=ctx.link_secret, provider_id=provider, year=year,
+        closes=closes_on))
+    emit({"campaign_id": campaign.id, "year": campaign.year, "closes": str(campaign.closes),
+          "invitations_added": added}, as_json,
+         f"campaign {campaign.year} open until {campaign.closes}; {added} new invitations")
+
+
+@campaign_app.command("close")
+def campaign_close(provider: int = ProviderOpt, year: int = YearOpt,
+                   as_json: bool = JsonOption) -> None:
+    """Close the year's campaign: links then show receipts read-only."""
+    campaign = write(lambda ctx, s: campaigns.close_campaign(session=s, actor=ACTOR,
+                                                             provider_id=provider, year=year))
+    emit({"campaign_id": campaign.id, "year": campaign.year, "open": False}, as_json,
+         f"campaign {campaign.year} closed")
+
+
+def links(provider: int = ProviderOpt, year: int = YearOpt,
+          base_url: str | None = BaseUrlOpt, as_json: bool = JsonOption) -> None:
+    """Print each invited client's form link."""
+    ctx = context()
+    base = resolve_base_url(base_url or ctx.settings.base_url, ctx.settings.port)
+    if is_loopback_url(base):
+        typer.echo(f"警告 / warning: {base} is a loopback address; phones cannot open it",
+                   err=True)
+    rows = read(lambda c, s: invitations.list_links(session=s, actor=ACTOR,
+                                                    secret=c.link_secret, provider_id=provider,
+                                                    year=year, base_url=base))
+    emit(rows, as_json, "\n".join(f"{r['client_id']}\t{r['client']}\t{r['url']}" for r in rows))
+
+
+@response_app.command("import")
+def response_import_cmd(file: Path, provider: int = ProviderOpt, year: int = YearOpt,
+                        as_json: bool = JsonOption) -> None:
+    """Import paper forms from .csv or .xlsx (all rows or none); stored with origin 'paper'."""
+    data = _read_file(file)
+    stored = write(lambda ctx, s: response_import.import_paper_forms(
+        session=s, actor=ACTOR, signer=ctx.signer, provider_id=provider, year=year, data=data,
+        filename=file.name, today=date.today(), base_dir=file.resolve().parent))
+    emit({"stored": stored}, as_json, f"{stored} paper forms stored")
+
+
+def register(app: typer.Typer) -> None:
+    """Add campaign, links and response commands to the app."""
+    app.add_typer(campaign_app, name="campaign")
+    app.add_typer(response_app, name="response")
+    app.command()(links)

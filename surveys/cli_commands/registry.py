@@ -1,0 +1,98 @@
+"""CLI: providers and clients."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from surveys import client_import, clients, providers
+from surveys.cli_commands.common import ACTOR, JsonOption, emit, read, write
+
+provider_app = typer.Typer(help="Providers (服务单位).", no_args_is_help=True)
+client_app = typer.Typer(help="Client units (用户单位).", no_args_is_help=True)
+
+
+@provider_app.command("add")
+def provider_add(name: str, department: str = "", manager: str = "", phone: str = "",
+                 as_json: bool = JsonOption) -> None:
+    """Add a provider and print its id."""
+    new_id = write(lambda ctx, s: providers.create_provider(
+        session=s, actor=ACTOR, name=name, department=department, manager=manager,
+        phone=phone).id)
+    emit({"id": new_id}, as_json, str(new_id))
+
+
+@provider_app.command("list")
+def provider_list(as_json: bool = JsonOption) -> None:
+    """List providers."""
+    rows = read(lambda ctx, s: [p.model_dump(exclude={"created_at"})
+                                for p in providers.list_providers(session=s, actor=ACTOR)])
+    emit(rows, as_json, "\n".join(f"{r['id']}\t{r['name']}\t{r['manager']}\t{r['phone']}"
+                                  for r in rows))
+
+
+@client_app.command("add")
+def client_add(name: str, provider: int = typer.Option(..., help="Provider id."),
+               department: str = "", manager: str = "", phone: str = "",
+               key_unit: bool = typer.Option(False, "--key-unit",
+                                             help="A key-protection unit (重点保卫单位)."),
+               as_json: bool = JsonOption) -> None:
+    """Add a client unit to a provider and print its id."""
+    new_id = write(lambda ctx, s: clients.create_client(
+        session=s, actor=ACTOR, provider_id=provider, name=name, department=department,
+        manager=manager, phone=phone, key_unit=key_unit).id)
+    emit({"id": new_id}, as_json, str(new_id))
+
+
+@client_app.command("list")
+def client_list(provider: int = typer.Option(..., help="Provider id."),
+                as_json: bool = JsonOption) -> None:
+    """List a provider's client units."""
+    rows = read(lambda ctx, s: [c.model_dump(exclude={"created_at"}) for c in
+                                clients.list_clients(session=s, actor=ACTOR,
+                                                     provider_id=provider)])
+    emit(rows, as_json, "\n".join(
+        f"{r['id']}\t{r['name']}\t{'重点' if r['key_unit'] else ''}" for r in rows))
+
+
+@client_app.command("contract")
+def client_contract(client: int = typer.Option(..., help="Client id."),
+                    year: int = typer.Option(..., help="Contract year."),
+                    amount: str = typer.Option(..., help="Contract amount in CNY."),
+                    as_json: bool = JsonOption) -> None:
+    """Record that the provider served the client in a year under a contract of an amount."""
+    contract = write(lambda ctx, s: clients.set_contract(session=s, actor=ACTOR,
+                                                         client_id=client, year=year,
+                                                         amount=amount))
+    emit({"client_id": contract.client_id, "year": contract.year,
+          "amount": str(contract.amount)}, as_json,
+         f"client {contract.client_id}, {contract.year}: {contract.amount} CNY")
+
+
+@client_app.command("import")
+def client_import_cmd(file: Path, provider: int = typer.Option(..., help="Provider id."),
+                      as_json: bool = JsonOption) -> None:
+    """Import clients from .csv or .xlsx (all rows or none)."""
+    data = _read_file(file)
+    summary = write(lambda ctx, s: client_import.import_clients(
+        session=s, actor=ACTOR, provider_id=provider, data=data, filename=file.name))
+    emit({"created": summary.created, "updated": summary.updated,
+          "contracts": summary.contracts, "rows": summary.rows}, as_json,
+         f"{summary.rows} rows: {summary.created} clients created, {summary.updated} updated, "
+         f"{summary.contracts} contract years")
+
+
+def _read_file(file: Path) -> bytes:
+    """Return a file's bytes, or exit with a clear message."""
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        typer.echo(f"错误 / error: cannot read {file}: {exc.strerror}", err=True)
+        raise typer.Exit(1) from exc
+
+
+def register(app: typer.Typer) -> None:
+    """Add the provider and client commands to the app."""
+    app.add_typer(provider_app, name="provider")
+    app.add_typer(client_app, name="client")

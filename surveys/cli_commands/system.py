@@ -1,0 +1,55 @@
+"""CLI: init, key show, serve."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from surveys.cli_commands.common import JsonOption, context, emit
+from surveys.keys import fingerprint, public_key_pem
+from surveys.schema import upgrade
+
+APP_FILE = Path(__file__).resolve().parents[2] / "survey_app.py"
+
+
+def init(as_json: bool = JsonOption) -> None:
+    """Create or upgrade the database schema and the installation's keys (idempotent)."""
+    ctx = context()
+    revision = upgrade(ctx.engine)
+    key = ctx.signer.public_key
+    _ = ctx.link_secret
+    emit({"revision": revision, "key_fingerprint": fingerprint(key)}, as_json,
+         f"database ready (schema {revision}); signing key {fingerprint(key)[:16]}")
+
+
+def key_show(as_json: bool = JsonOption) -> None:
+    """Print the public key that verifies every signed record."""
+    key = context().signer.public_key
+    emit({"public_key_pem": public_key_pem(key), "fingerprint": fingerprint(key)}, as_json,
+         public_key_pem(key) + f"fingerprint (SHA-256): {fingerprint(key)}")
+
+
+def serve(port: int = typer.Option(8501, help="Port to listen on."),
+          address: str = typer.Option("0.0.0.0", help="Address to bind.")) -> None:
+    """Start the web app (Streamlit)."""
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP_FILE),
+        "--server.port", str(port), "--server.address", address,
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none",
+    ]
+    env = {**os.environ, "STAR_SURVEY_PORT": str(port)}
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the system commands to the app."""
+    app.command()(init)
+    app.command()(serve)
+    keys = typer.Typer(help="The signing key.", no_args_is_help=True)
+    keys.command("show")(key_show)
+    app.add_typer(keys, name="key")

@@ -1,0 +1,106 @@
+"""Engines and sessions: SQLite by default (WAL, foreign keys, BEGIN IMMEDIATE), any SQLAlchemy URL."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, create_engine
+
+from surveys.errors import StorageError
+
+T = TypeVar("T")
+BUSY_TIMEOUT_MS = 15000
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Return True when the engine talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+def _prepare_sqlite_file(url: str) -> None:
+    """Create the directory that will hold a SQLite database file."""
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    """Set pragmas on every connection and let sessions choose BEGIN or BEGIN IMMEDIATE."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal" and engine.url.database not in (None, "", ":memory:"):
+            raise StorageError(f"SQLite refused WAL journal mode (got {mode!r})")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Return an engine for a SQLAlchemy URL, configured for safe concurrent writes."""
+    if url.startswith("sqlite"):
+        _prepare_sqlite_file(url)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+            **kwargs,
+        )
+        _install_sqlite_hooks(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """Yield a session for reading; it is closed (and rolled back) afterwards."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """Yield a session whose transaction takes the write lock first; commit on success."""
+    bound = engine.execution_options(sqlite_immediate=True) if is_sqlite(engine) else engine
+    with Session(bound, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def _is_transient(exc: OperationalError) -> bool:
+    """Return True for lock and serialisation errors that a retry can cure."""
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    return any(s in text for s in ("database is locked", "busy", "deadlock", "could not serialize"))
+
+
+def run_write(engine: Engine, work: Callable[[Session], T], *, attempts: int = 8) -> T:
+    """Run work(session) in a write transaction, retrying transient lock errors with backoff."""
+    delay = 0.02
+    for attempt in range(attempts):
+        try:
+            with write_session(engine) as session:
+                return work(session)
+        except OperationalError as exc:
+            if not _is_transient(exc) or attempt == attempts - 1:
+                raise StorageError(f"the database could not save the change: {exc.orig}") from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+    raise AssertionError("unreachable")

@@ -1,0 +1,114 @@
+"""Invitations: resolving a link token, listing links, revoking and reissuing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from surveys.access import Actor, require_read, require_write
+from surveys.campaigns import get_campaign
+from surveys.errors import NotFound
+from surveys.links import invitation_url
+from surveys.models import Campaign, Client, Invitation, Provider, utcnow
+from surveys.tokens import derive_token, hash_token, looks_like_token, new_nonce
+
+
+@dataclass(frozen=True)
+class InvitationView:
+    """An invitation together with its campaign, client and provider."""
+
+    invitation: Invitation
+    campaign: Campaign
+    client: Client
+    provider: Provider
+
+
+def resolve_token(*, session: Session, token: str) -> InvitationView | None:
+    """Return the invitation a link token opens, or None (unknown, revoked or malformed)."""
+    if not looks_like_token(token):
+        return None
+    row = session.exec(
+        select(Invitation, Campaign, Client, Provider)
+        .join(Campaign, col(Campaign.id) == Invitation.campaign_id)
+        .join(Client, col(Client.id) == Invitation.client_id)
+        .join(Provider, col(Provider.id) == Campaign.provider_id)
+        .where(Invitation.token_hash == hash_token(token))
+    ).first()
+    if row is None or row[0].revoked_at is not None:
+        return None
+    return InvitationView(*row)
+
+
+def mark_opened(*, session: Session, invitation_id: int) -> None:
+    """Record the first time a client opened its link (for campaign progress)."""
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is not None and invitation.first_opened_at is None:
+        invitation.first_opened_at = utcnow()
+        session.add(invitation)
+        session.flush()
+
+
+def token_of(secret: bytes, invitation: Invitation) -> str:
+    """Return the invitation's current link token."""
+    return derive_token(secret, invitation.token_nonce)
+
+
+def list_invitations(
+    *, session: Session, actor: Actor, provider_id: int, year: int
+) -> list[tuple[Invitation, Client]]:
+    """Return the campaign's invitations with their clients, by client name."""
+    campaign = get_campaign(session=session, actor=actor, provider_id=provider_id, year=year)
+    query = (
+        select(Invitation, Client)
+        .join(Client, col(Client.id) == Invitation.client_id)
+        .where(Invitation.campaign_id == campaign.id)
+        .order_by(col(Client.name))
+    )
+    return [(inv, client) for inv, client in session.exec(query).all()]
+
+
+def list_links(
+    *, session: Session, actor: Actor, secret: bytes, provider_id: int, year: int, base_url: str
+) -> list[dict[str, object]]:
+    """Return each invited client's link: [{'client_id', 'client', 'url'}] (revoked ones left out)."""
+    require_read(actor, provider_id)
+    return [
+        {"client_id": client.id, "client": client.name,
+         "url": invitation_url(base_url, token_of(secret, inv))}
+        for inv, client in list_invitations(session=session, actor=actor,
+                                            provider_id=provider_id, year=year)
+        if inv.revoked_at is None
+    ]
+
+
+def _owned_invitation(*, session: Session, actor: Actor, invitation_id: int) -> Invitation:
+    """Return an invitation the actor may change, or raise NotFound."""
+    invitation = session.get(Invitation, invitation_id)
+    campaign = session.get(Campaign, invitation.campaign_id) if invitation else None
+    if invitation is None or campaign is None:
+        raise NotFound(f"邀请 {invitation_id} 不存在 / invitation {invitation_id} does not exist")
+    require_write(actor, campaign.provider_id)
+    return invitation
+
+
+def revoke_invitation(*, session: Session, actor: Actor, invitation_id: int) -> Invitation:
+    """Return the invitation with its link revoked: the token stops working."""
+    invitation = _owned_invitation(session=session, actor=actor, invitation_id=invitation_id)
+    invitation.revoked_at = utcnow()
+    session.add(invitation)
+    session.flush()
+    return invitation
+
+
+def reissue_invitation(
+    *, session: Session, actor: Actor, secret: bytes, invitation_id: int
+) -> str:
+    """Return a new token for the invitation; the old token stops working."""
+    invitation = _owned_invitation(session=session, actor=actor, invitation_id=invitation_id)
+    invitation.token_nonce = new_nonce()
+    invitation.token_hash = hash_token(derive_token(secret, invitation.token_nonce))
+    invitation.revoked_at = None
+    session.add(invitation)
+    session.flush()
+    return token_of(secret, invitation)

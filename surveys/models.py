@@ -1,0 +1,157 @@
+"""Database tables (SQLModel). Accepted responses are append-only; corrections are new versions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+ORIGINS = ("web", "paper")
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class Provider(SQLModel, table=True):
+    """服务单位: a maintenance company that is evaluated by its clients."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    department: str = Field(default="", sa_column=Column(String(200), nullable=False, default=""))
+    manager: str = Field(default="", sa_column=Column(String(100), nullable=False, default=""))
+    phone: str = Field(default="", sa_column=Column(String(50), nullable=False, default=""))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class Client(SQLModel, table=True):
+    """用户单位: an organisation whose systems the provider maintains."""
+
+    __table_args__ = (UniqueConstraint("provider_id", "name", name="uq_client_provider_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    department: str = Field(default="", sa_column=Column(String(200), nullable=False, default=""))
+    manager: str = Field(default="", sa_column=Column(String(100), nullable=False, default=""))
+    phone: str = Field(default="", sa_column=Column(String(50), nullable=False, default=""))
+    key_unit: bool = Field(default=False)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class ContractYear(SQLModel, table=True):
+    """The provider served a client in a year under a contract of an amount (CNY)."""
+
+    __tablename__ = "contract_year"
+    __table_args__ = (UniqueConstraint("client_id", "year", name="uq_contract_client_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    year: int = Field(index=True)
+    amount: Decimal = Field(sa_column=Column(Numeric(14, 2), nullable=False))
+
+
+class Campaign(SQLModel, table=True):
+    """A provider's annual callback (年度回访) for one year."""
+
+    __table_args__ = (UniqueConstraint("provider_id", "year", name="uq_campaign_provider_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    year: int
+    opens: date
+    closes: date
+    is_open: bool = Field(default=True)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class Invitation(SQLModel, table=True):
+    """One client's invitation to one campaign; its link token is derived, only a hash is kept."""
+
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "client_id", name="uq_invitation_campaign_client"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    token_nonce: str = Field(sa_column=Column(String(64), nullable=False))
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    revoked_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    first_opened_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class Response(SQLModel, table=True):
+    """One version of a filled-in Table A.1; signed, hash-chained per provider, never updated."""
+
+    __table_args__ = (
+        UniqueConstraint("invitation_id", "version", name="uq_response_invitation_version"),
+        UniqueConstraint("provider_id", "seq", name="uq_response_provider_seq"),
+        Index("ix_response_provider_year_total", "provider_id", "year", "total"),
+        Index("ix_response_year_provider", "year", "provider_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    invitation_id: int = Field(foreign_key="invitation.id", index=True)
+    provider_id: int = Field(foreign_key="provider.id")
+    client_id: int = Field(foreign_key="client.id", index=True)
+    year: int
+    form_id: str = Field(sa_column=Column(String(40), nullable=False))
+    item1: int
+    item2: int
+    item3: int
+    item4: int
+    item5: int
+    item6: int
+    item7: int
+    item8: int
+    item9: int
+    total: int
+    header_json: str = Field(sa_column=Column(Text, nullable=False))
+    signer_name: str = Field(sa_column=Column(String(100), nullable=False))
+    signer_title: str = Field(default="", sa_column=Column(String(100), nullable=False))
+    signer_phone: str = Field(default="", sa_column=Column(String(50), nullable=False))
+    signature_png: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    seal_image: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    scan: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    scan_name: str = Field(default="", sa_column=Column(String(200), nullable=False))
+    evaluation_date: date
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False))
+    origin: str = Field(sa_column=Column(String(10), nullable=False))
+    submitted_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    version: int = Field(default=1)
+    supersedes_id: int | None = Field(default=None, foreign_key="response.id", index=True)
+    submission_key: str | None = Field(
+        default=None, sa_column=Column(String(64), nullable=True, unique=True)
+    )
+    seq: int
+    prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    record_hash: str = Field(sa_column=Column(String(64), nullable=False, index=True))
+    signature: str = Field(sa_column=Column(String(200), nullable=False))
+    key_id: str = Field(sa_column=Column(String(64), nullable=False))

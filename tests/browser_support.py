@@ -1,0 +1,129 @@
+"""Real-browser test support: start the app on a free port, drive Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("STAR_SURVEY_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+PHONE = {"width": 390, "height": 844}
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def require_browser() -> None:
+    """Skip (or, under REQUIRE_BROWSER=1, fail) when Chromium or Playwright is missing."""
+    problem = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problem = "the playwright package is not installed"
+    if problem is None and not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        problem = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if problem:
+        if os.environ.get("REQUIRE_BROWSER", "").lower() in ("1", "true", "yes"):
+            pytest.fail(problem + " and REQUIRE_BROWSER=1")
+        pytest.skip(problem)
+
+
+def free_port() -> int:
+    """Return a free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_app(env: dict[str, str], port: int | None = None) -> Iterator[str]:
+    """Yield the base URL of survey_app.py served by Streamlit with the given environment."""
+    port = port or free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "survey_app.py"),
+        "--server.headless", "true", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer",
+    ]
+    full_env = {**os.environ, **env, "STAR_SURVEY_PORT": str(port)}
+    process = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
+                    if reply.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read().decode() if process.stdout else ""
+                raise RuntimeError(f"the app did not start:\n{output}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Yield a headless Debian Chromium driven by Playwright (one per test session)."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                              headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def phone_page(browser: object) -> Iterator[object]:
+    """Yield a fresh page with a phone-sized viewport (390 x 844, touch)."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2,  # type: ignore[attr-defined]
+                                  has_touch=True, is_mobile=True, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser: object) -> Iterator[object]:
+    """Yield a fresh page with a desktop viewport (1280 x 900)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900},  # type: ignore[attr-defined]
+                                  locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page: object, name: str) -> Path:
+    """Return the path of a full-length screenshot saved under tests/artifacts/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate(  # type: ignore[attr-defined]
+        "() => (document.querySelector('[data-testid=stMain]') || document.body).scrollHeight")
+    size = page.viewport_size  # type: ignore[attr-defined]
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})  # type: ignore[attr-defined]
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    page.set_viewport_size(size)  # type: ignore[attr-defined]
+    return path

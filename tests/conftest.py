@@ -1,0 +1,103 @@
+"""Shared fixtures: every test gets its own database, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from surveys.context import Context, open_context
+from surveys.schema import upgrade
+from surveys.settings import Settings
+
+PG_ADMIN_URL = os.environ.get(
+    "STAR_SURVEY_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def _flag(name: str) -> bool:
+    """Return True when an environment flag is set to 1/true/yes."""
+    return os.environ.get(name, "").lower() in ("1", "true", "yes")
+
+
+def postgres_available() -> bool:
+    """Return True when the test PostgreSQL answers."""
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+_PG_OK: bool | None = None
+
+
+def require_postgres() -> None:
+    """Skip (or, under REQUIRE_POSTGRES=1, fail) when PostgreSQL is unreachable."""
+    global _PG_OK
+    if _PG_OK is None:
+        _PG_OK = postgres_available()
+    if not _PG_OK:
+        message = f"PostgreSQL not reachable at {PG_ADMIN_URL}"
+        if _flag("REQUIRE_POSTGRES"):
+            pytest.fail(message + " and REQUIRE_POSTGRES=1")
+        pytest.skip(message)
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """Yield a PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+    require_postgres()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Return the URL of an empty database of each back-end, private to the test."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'survey.db'}"
+    return str(request.getfixturevalue("pg_schema_url"))
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    """Return settings pointing at the test's database and a private data directory."""
+    return Settings(db_url=db_url, data_dir=tmp_path / "data", base_url="http://survey.test")
+
+
+@pytest.fixture
+def ctx(settings: Settings) -> Iterator[Context]:
+    """Yield a context on a migrated, empty database."""
+    context = open_context(settings)
+    upgrade(context.engine)
+    yield context
+    context.engine.dispose()
+
+
+@pytest.fixture
+def cli_env(settings: Settings, ctx: Context) -> dict[str, str]:
+    """Return environment variables that point the CLI at the test's database."""
+    return {
+        "STAR_SURVEY_DB": settings.db_url,
+        "STAR_SURVEY_DATA_DIR": str(settings.data_dir),
+        "STAR_SURVEY_BASE_URL": settings.base_url or "",
+    }
+
+
+from tests.browser_support import browser, desktop_page, phone_page  # noqa: E402,F401

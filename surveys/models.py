@@ -155,3 +155,42 @@ class Response(SQLModel, table=True):
     record_hash: str = Field(sa_column=Column(String(64), nullable=False, index=True))
     signature: str = Field(sa_column=Column(String(200), nullable=False))
     key_id: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class UserAccount(SQLModel, table=True):
+    """A person who signs in to the workspace: admin, staff of one provider, or assessor."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+    password_hash: str = Field(sa_column=Column(String(255), nullable=False))
+    role: str = Field(sa_column=Column(String(20), nullable=False))
+    provider_id: int | None = Field(default=None, foreign_key="provider.id", index=True)
+    active: bool = Field(default=True)
+    failed_logins: int = Field(default=0)
+    locked_until: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change made by a person: who, when, what, before and after. Never updated or deleted."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_provider_at", "provider_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    username: str = Field(sa_column=Column(String(200), nullable=False, index=True))
+    action: str = Field(sa_column=Column(String(50), nullable=False, index=True))
+    entity: str = Field(sa_column=Column(String(50), nullable=False))
+    entity_id: str = Field(default="", sa_column=Column(String(64), nullable=False, default=""))
+    provider_id: int | None = Field(default=None)
+    before_json: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    after_json: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

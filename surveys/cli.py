@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from surveys.cli_commands import campaign, registry, reporting, system
+from surveys.cli_commands import campaign, evidence, registry, reporting, system
 from surveys.errors import SurveyError, ValidationFailed
 
 app = typer.Typer(help="star-survey: T/BAX Table A.1 annual client evaluations.",
@@ -15,6 +15,7 @@ system.register(app)
 registry.register(app)
 campaign.register(app)
 reporting.register(app)
+evidence.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

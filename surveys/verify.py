@@ -1,0 +1,237 @@
+"""Verification of stored records: hashes, Ed25519 signatures and each provider's chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, cast
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import Table, select
+from sqlmodel import Session
+
+from surveys.keys import fingerprint, verify_signature
+from surveys.models import Client, Provider, Response
+from surveys.records import GENESIS_HASH, canonical_bytes, canonical_fields
+
+RESPONSE_TABLE: Table = Response.__table__  # type: ignore[attr-defined]
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class ChainEntry:
+    """What the chain check needs of one record: identity, stored and recomputed hash."""
+
+    response_id: int | None
+    provider_id: int
+    seq: int
+    prev_hash: str
+    stored_hash: str
+    computed_hash: str
+    signature: str
+    key_id: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one record (or a gap in a provider's chain)."""
+
+    kind: str  # hash_mismatch | signature_invalid | unknown_key | seq_missing | seq_duplicate
+    # | prev_hash_mismatch
+    provider_id: int
+    message: str
+    response_id: int | None = None
+    seq: int | None = None
+
+
+@dataclass
+class VerifyResult:
+    """The outcome of checking records: counts, chain heads and every problem found."""
+
+    records: int = 0
+    providers: int = 0
+    heads: dict[int, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    key_fingerprint: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Return True when no problem was found."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """Return a one-line summary of the check."""
+        state = "OK" if self.ok else f"FAILED: {len(self.problems)} problem(s)"
+        return (f"{self.records} records of {self.providers} provider(s) checked; "
+                f"key {self.key_fingerprint[:16]}; {state}")
+
+
+def entry_name(entry: ChainEntry) -> str:
+    """Return how a record is named in messages, e.g. 'response 12 (provider 1, seq 5)'."""
+    ident = f"response {entry.response_id}" if entry.response_id is not None else "record"
+    return f"{ident} (provider {entry.provider_id}, seq {entry.seq})"
+
+
+def check_entry(entry: ChainEntry, public_key: Ed25519PublicKey) -> list[Problem]:
+    """Return the problems of one record on its own: hash, signing key and signature."""
+    found: list[Problem] = []
+    name = entry_name(entry)
+
+    def add(kind: str, text: str) -> None:
+        found.append(Problem(kind, entry.provider_id, f"{name}: {text}", entry.response_id,
+                             entry.seq))
+
+    if entry.computed_hash != entry.stored_hash:
+        add("hash_mismatch", "hash mismatch — stored content was altered")
+    key_id = fingerprint(public_key)[:16]
+    if entry.key_id and entry.key_id != key_id:
+        add("unknown_key", f"signed with key {entry.key_id}, not the given key {key_id}")
+    if not verify_signature(public_key, entry.stored_hash, entry.signature):
+        add("signature_invalid", "signature invalid")
+    return found
+
+
+def check_chain(entries: list[ChainEntry]) -> list[Problem]:
+    """Return the chain problems of one provider's records (any order): gaps, forks, links."""
+    if not entries:
+        return []
+    provider_id = entries[0].provider_id
+    found: list[Problem] = []
+    by_seq: dict[int, list[ChainEntry]] = {}
+    for entry in entries:
+        by_seq.setdefault(entry.seq, []).append(entry)
+    for seq, group in sorted(by_seq.items()):
+        if len(group) > 1:
+            ids = ", ".join(entry_name(e) for e in group)
+            found.append(Problem("seq_duplicate", provider_id,
+                                 f"provider {provider_id}: seq {seq} used twice (fork): {ids}",
+                                 group[0].response_id, seq))
+    last = max(by_seq)
+    for seq in range(1, last + 1):
+        if seq not in by_seq:
+            found.append(Problem("seq_missing", provider_id,
+                                 f"provider {provider_id}: seq {seq} missing (record deleted)",
+                                 None, seq))
+    for seq, group in sorted(by_seq.items()):
+        if seq == 1:
+            expected, what = GENESIS_HASH, "the genesis hash"
+        elif seq - 1 in by_seq:
+            expected, what = by_seq[seq - 1][0].stored_hash, f"seq {seq - 1}"
+        else:
+            continue  # the gap is reported already
+        for entry in group:
+            if entry.prev_hash != expected:
+                found.append(Problem(
+                    "prev_hash_mismatch", provider_id,
+                    f"{entry_name(entry)}: prev_hash does not match {what} (reordered or removed)",
+                    entry.response_id, seq))
+    return found
+
+
+def entry_from_fields(fields: dict[str, Any], *, response_id: int | None, stored_hash: str,
+                      signature: str, key_id: str) -> ChainEntry:
+    """Return the chain entry of a record given its canonical fields and stored hash."""
+    return ChainEntry(
+        response_id=response_id, provider_id=int(fields["provider_id"]), seq=int(fields["seq"]),
+        prev_hash=str(fields["prev_hash"]), stored_hash=stored_hash,
+        computed_hash=hashlib.sha256(canonical_bytes(fields)).hexdigest(),
+        signature=signature, key_id=key_id,
+    )
+
+
+def entry_from_row(row: Any) -> ChainEntry:
+    """Return the chain entry of a stored response row (ORM object or Core row)."""
+    fields = canonical_fields(cast(Response, row))
+    return entry_from_fields(fields, response_id=row.id, stored_hash=row.record_hash,
+                             signature=row.signature, key_id=row.key_id)
+
+
+def verify_entries(entries: Iterable[ChainEntry], public_key: Ed25519PublicKey) -> VerifyResult:
+    """Return the result of checking records (grouped by provider, in any order)."""
+    result = VerifyResult(key_fingerprint=fingerprint(public_key))
+    per_provider: dict[int, list[ChainEntry]] = {}
+    for entry in entries:
+        result.records += 1
+        result.problems.extend(check_entry(entry, public_key))
+        per_provider.setdefault(entry.provider_id, []).append(entry)
+    for provider_id, chain in sorted(per_provider.items()):
+        result.problems.extend(check_chain(chain))
+        result.heads[provider_id] = max(chain, key=lambda e: e.seq).stored_hash
+    result.providers = len(per_provider)
+    return result
+
+
+def _stored_rows(session: Session, provider_id: int | None) -> Iterator[Any]:
+    """Yield every stored response row (Core rows, in batches), by provider and seq."""
+    query = select(RESPONSE_TABLE).order_by(RESPONSE_TABLE.c.provider_id, RESPONSE_TABLE.c.seq)
+    if provider_id is not None:
+        query = query.where(RESPONSE_TABLE.c.provider_id == provider_id)
+    result = session.connection().execution_options(yield_per=BATCH).execute(query)
+    yield from result
+
+
+def verify_database(session: Session, public_key: Ed25519PublicKey, *,
+                    provider_id: int | None = None) -> VerifyResult:
+    """Return the result of checking every stored record (or one provider's) against the key."""
+    entries = (entry_from_row(row) for row in _stored_rows(session, provider_id))
+    return verify_entries(entries, public_key)
+
+
+@dataclass(frozen=True)
+class RecordCheck:
+    """What the public verification page may show about one record."""
+
+    record_hash: str
+    intact: bool  # the stored content still hashes to record_hash
+    signature_ok: bool
+    provider_name: str
+    client_name: str
+    evaluation_date: date
+    total: int
+    version: int
+    superseded: bool
+
+    @property
+    def ok(self) -> bool:
+        """Return True when the record is unaltered and validly signed."""
+        return self.intact and self.signature_ok
+
+
+def check_record(session: Session, record_hash: str,
+                 public_key: Ed25519PublicKey) -> RecordCheck | None:
+    """Return the check of the record with that hash, or None when no such record exists."""
+    wanted = record_hash.strip().lower()
+    if len(wanted) != 64 or any(c not in "0123456789abcdef" for c in wanted):
+        return None
+    row = session.execute(
+        select(RESPONSE_TABLE).where(RESPONSE_TABLE.c.record_hash == wanted)
+    ).first()
+    if row is None:
+        return None
+    entry = entry_from_row(row)
+    provider = session.get(Provider, row.provider_id)
+    header = _header(row.header_json)
+    client = session.get(Client, row.client_id)
+    newer = session.execute(
+        select(RESPONSE_TABLE.c.id).where(RESPONSE_TABLE.c.supersedes_id == row.id)
+    ).first()
+    return RecordCheck(
+        record_hash=wanted, intact=entry.computed_hash == entry.stored_hash,
+        signature_ok=verify_signature(public_key, entry.stored_hash, entry.signature),
+        provider_name=provider.name if provider else "",
+        client_name=str(header.get("client", {}).get("name") or (client.name if client else "")),
+        evaluation_date=row.evaluation_date, total=int(row.total), version=int(row.version),
+        superseded=newer is not None,
+    )
+
+
+def _header(text: str) -> dict[str, Any]:
+    """Return the parsed header snapshot, or {} when it is not valid JSON."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,157 @@
+"""Verification of the stored records: hashes, signatures, the per-provider chain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from typer.testing import CliRunner
+
+from surveys.cli import app
+from surveys.context import Context
+from surveys.db import read_session
+from surveys.keys import fingerprint
+from surveys.models import Response
+from surveys.records import record_hash
+from surveys.verify import check_record, verify_database
+from tests.factories import make_client, make_provider, open_campaign, submit
+
+
+def _seed(ctx: Context) -> tuple[int, list[Response]]:
+    """Return a provider with five chained responses (one of them a correction)."""
+    provider = make_provider(ctx)
+    clients = [make_client(ctx, provider, f"用户单位{i}", years={2026: "1000"}) for i in range(4)]
+    open_campaign(ctx, provider, 2026)
+    stored = [submit(ctx, provider, 2026, client, 90 + i) for i, client in enumerate(clients)]
+    stored.append(submit(ctx, provider, 2026, clients[0], 97))  # a correction: version 2
+    return provider, stored
+
+
+def _verify(ctx: Context) -> tuple[bool, list[str], list[str]]:
+    """Return (ok, problem kinds, messages) of checking the whole database."""
+    with read_session(ctx.engine) as session:
+        result = verify_database(session, ctx.signer.public_key)
+    return result.ok, [p.kind for p in result.problems], [p.message for p in result.problems]
+
+
+def test_untouched_database_verifies(ctx: Context) -> None:
+    provider, stored = _seed(ctx)
+    with read_session(ctx.engine) as session:
+        result = verify_database(session, ctx.signer.public_key)
+    assert result.ok, result.problems
+    assert result.records == 5 and result.providers == 1
+    assert result.heads[provider] == stored[-1].record_hash
+    assert [r.seq for r in stored] == [1, 2, 3, 4, 5]
+    assert all(r.record_hash == record_hash(r) for r in stored)
+
+
+def _flip_score(conn: Connection, rows: list[Response]) -> None:
+    conn.execute(text("UPDATE response SET item1 = item1 - 1, total = total - 1 WHERE id = :i"),
+                 {"i": rows[2].id})
+
+
+def _delete(conn: Connection, rows: list[Response]) -> None:
+    conn.execute(text("DELETE FROM response WHERE id = :i"), {"i": rows[1].id})
+
+
+def _swap(conn: Connection, rows: list[Response]) -> None:
+    a, b = rows[1], rows[2]
+    conn.execute(text("UPDATE response SET seq = -1 WHERE id = :i"), {"i": a.id})
+    conn.execute(text("UPDATE response SET seq = :s WHERE id = :i"), {"s": a.seq, "i": b.id})
+    conn.execute(text("UPDATE response SET seq = :s WHERE id = :i"), {"s": b.seq, "i": a.id})
+
+
+def _image_byte(conn: Connection, rows: list[Response]) -> None:
+    conn.execute(text("UPDATE response SET signature_png = :b WHERE id = :i"),
+                 {"b": b"\x89PNG-tesT", "i": rows[3].id})
+
+
+def _forge_signature(conn: Connection, rows: list[Response]) -> None:
+    other = rows[0].signature
+    conn.execute(text("UPDATE response SET signature = :s WHERE id = :i"),
+                 {"s": other, "i": rows[2].id})
+
+
+TAMPERS: dict[str, tuple[Callable[[Connection, list[Response]], None], int, set[str], str]] = {
+    # name: (tamper, index of the named record, expected kinds, text in a message)
+    "score": (_flip_score, 2, {"hash_mismatch"}, "hash mismatch — stored content was altered"),
+    "delete": (_delete, 1, {"seq_missing"}, "seq 2 missing (record deleted)"),
+    "swap": (_swap, 1, {"hash_mismatch", "prev_hash_mismatch"},
+             "prev_hash does not match"),
+    "image": (_image_byte, 3, {"hash_mismatch"}, "hash mismatch"),
+    "signature": (_forge_signature, 2, {"signature_invalid"}, "signature invalid"),
+}
+
+
+@pytest.mark.parametrize("name", list(TAMPERS))
+def test_tampering_is_detected_and_named(ctx: Context, name: str) -> None:
+    tamper, index, kinds, needle = TAMPERS[name]
+    provider, stored = _seed(ctx)
+    assert _verify(ctx)[0]
+    with ctx.engine.connect() as conn:
+        with conn.begin():
+            tamper(conn, stored)
+    ok, found, messages = _verify(ctx)
+    assert not ok
+    assert kinds <= set(found), (found, messages)
+    assert any(needle in m for m in messages), messages
+    named = stored[index]
+    if name == "delete":
+        assert any(f"provider {provider}: seq {named.seq}" in m for m in messages)
+    else:
+        assert any(f"response {named.id} (provider {provider}" in m for m in messages), messages
+
+
+def test_deleted_record_breaks_the_next_link(ctx: Context) -> None:
+    provider, stored = _seed(ctx)
+    with ctx.engine.begin() as conn:
+        _delete(conn, stored)
+    _, kinds, messages = _verify(ctx)
+    # seq 3's predecessor is gone: the gap is named once, nothing else is wrong.
+    assert kinds == ["seq_missing"]
+    assert messages == [f"provider {provider}: seq 2 missing (record deleted)"]
+
+
+def test_other_key_fails_every_signature(ctx: Context) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    _seed(ctx)
+    other = Ed25519PrivateKey.generate().public_key()
+    with read_session(ctx.engine) as session:
+        result = verify_database(session, other)
+    assert not result.ok
+    assert sum(p.kind == "signature_invalid" for p in result.problems) == 5
+    assert result.key_fingerprint == fingerprint(other)
+
+
+def test_check_record_good_tampered_unknown(ctx: Context) -> None:
+    _, stored = _seed(ctx)
+    good, corrected, altered = stored[1], stored[0], stored[2]
+    with ctx.engine.begin() as conn:
+        _flip_score(conn, stored)
+    key = ctx.signer.public_key
+    with read_session(ctx.engine) as session:
+        found = check_record(session, good.record_hash, key)
+        assert found is not None and found.ok and found.total == 91
+        assert found.client_name == "用户单位1" and found.provider_name == "北京安防维保有限公司"
+        assert not found.superseded
+        old = check_record(session, corrected.record_hash, key)
+        assert old is not None and old.ok and old.superseded
+        bad = check_record(session, altered.record_hash, key)
+        assert bad is not None and not bad.intact and bad.signature_ok
+        assert check_record(session, "0" * 64, key) is None
+        assert check_record(session, "not-a-hash", key) is None
+
+
+def test_cli_verify_database(ctx: Context, cli_env: dict[str, str]) -> None:
+    provider, stored = _seed(ctx)
+    runner = CliRunner()
+    good = runner.invoke(app, ["verify"], env=cli_env)
+    assert good.exit_code == 0, good.output
+    assert "5 records" in good.output and "OK" in good.output
+    with ctx.engine.begin() as conn:
+        _flip_score(conn, stored)
+    bad = runner.invoke(app, ["verify"], env=cli_env)
+    assert bad.exit_code != 0
+    assert f"response {stored[2].id} (provider {provider}, seq 3): hash mismatch" in bad.output

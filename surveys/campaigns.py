@@ -7,6 +7,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from surveys.access import Actor, require_read, require_write
+from surveys.audit import record_change, snapshot
 from surveys.clients import check_year
 from surveys.errors import FieldError, NotFound, ValidationFailed
 from surveys.models import Campaign, Client, ContractYear, Invitation
@@ -60,6 +61,7 @@ def open_campaign(
     campaign = session.exec(
         select(Campaign).where(Campaign.provider_id == provider_id, Campaign.year == year)
     ).first()
+    before = snapshot(campaign)
     if campaign is None:
         campaign = Campaign(provider_id=provider_id, year=year, opens=date(year, 1, 1),
                             closes=closes_on)
@@ -68,7 +70,10 @@ def open_campaign(
     campaign.is_open = True
     session.add(campaign)
     session.flush()
-    return campaign, _invite_contracted_clients(session=session, secret=secret, campaign=campaign)
+    added = _invite_contracted_clients(session=session, secret=secret, campaign=campaign)
+    record_change(session, actor, "campaign_open", "campaign", campaign.id, provider_id, before,
+                  {**(snapshot(campaign) or {}), "invitations_added": added})
+    return campaign, added
 
 
 def _invite_contracted_clients(*, session: Session, secret: bytes, campaign: Campaign) -> int:
@@ -96,9 +101,12 @@ def close_campaign(*, session: Session, actor: Actor, provider_id: int, year: in
     """Return the campaign, closed: its links then show receipts read-only."""
     require_write(actor, provider_id)
     campaign = get_campaign(session=session, actor=actor, provider_id=provider_id, year=year)
+    before = snapshot(campaign)
     campaign.is_open = False
     session.add(campaign)
     session.flush()
+    record_change(session, actor, "campaign_close", "campaign", campaign.id, provider_id, before,
+                  campaign)
     return campaign
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from surveys.access import Actor, require_write
+from surveys.audit import record_change
 from surveys.clients import (
     check_amount,
     check_year,
@@ -107,7 +108,7 @@ def import_clients(
     rows = check_client_rows(read_table(data, filename, required=REQUIRED, optional=OPTIONAL))
     summary = ImportSummary(rows=len(rows))
     for item in rows:
-        client = find_client_by_name(session=session, provider_id=provider_id,
+        client = find_client_by_name(session=session, actor=actor, provider_id=provider_id,
                                      name=item.header["name"])
         if client is None:
             client = create_client(session=session, actor=actor, provider_id=provider_id,
@@ -123,4 +124,7 @@ def import_clients(
             set_contract(session=session, actor=actor, client_id=int(client.id or 0),
                          year=item.contract[0], amount=item.contract[1])
             summary.contracts += 1
+    record_change(session, actor, "client_import", "client", filename, provider_id, None,
+                  {"file": filename, "rows": summary.rows, "created": summary.created,
+                   "updated": summary.updated, "contracts": summary.contracts})
     return summary

@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from surveys.access import Actor, require_read, require_write
+from surveys.audit import record_change, snapshot
 from surveys.errors import FieldError, NotFound, ValidationFailed
 from surveys.models import Client, ContractYear
 from surveys.providers import check_header, get_provider
@@ -50,7 +51,8 @@ def create_client(
     get_provider(session=session, actor=actor, provider_id=provider_id)
     fields = check_header({"name": name, "department": department, "manager": manager,
                            "phone": phone})
-    if find_client_by_name(session=session, provider_id=provider_id, name=fields["name"]):
+    if find_client_by_name(session=session, actor=actor, provider_id=provider_id,
+                           name=fields["name"]):
         raise ValidationFailed([FieldError("name", f"用户单位「{fields['name']}」已存在",
                                            f"client '{fields['name']}' already exists")])
     client = Client(provider_id=provider_id, key_unit=key_unit, name=fields["name"],
@@ -58,11 +60,15 @@ def create_client(
                     phone=fields["phone"])
     session.add(client)
     session.flush()
+    record_change(session, actor, "client_create", "client", client.id, provider_id, None, client)
     return client
 
 
-def find_client_by_name(*, session: Session, provider_id: int, name: str) -> Client | None:
+def find_client_by_name(
+    *, session: Session, actor: Actor, provider_id: int, name: str
+) -> Client | None:
     """Return the provider's client of that name, or None."""
+    require_read(actor, provider_id)
     return session.exec(
         select(Client).where(Client.provider_id == provider_id, Client.name == name)
     ).first()
@@ -97,9 +103,10 @@ def update_client(
     header = {key: getattr(client, key) for key in ("name", "department", "manager", "phone")}
     header.update({k: v for k, v in fields.items() if k in header})
     cleaned = check_header(header)
+    before = snapshot(client)
     if cleaned["name"] != client.name:
-        other = find_client_by_name(session=session, provider_id=client.provider_id,
-                                    name=cleaned["name"])
+        other = find_client_by_name(session=session, actor=actor,
+                                    provider_id=client.provider_id, name=cleaned["name"])
         if other is not None:
             raise ValidationFailed([FieldError("name", f"用户单位「{cleaned['name']}」已存在",
                                                f"client '{cleaned['name']}' already exists")])
@@ -110,6 +117,9 @@ def update_client(
             setattr(client, flag, bool(fields[flag]))
     session.add(client)
     session.flush()
+    if snapshot(client) != before:
+        record_change(session, actor, "client_update", "client", client.id, client.provider_id,
+                      before, client)
     return client
 
 
@@ -124,12 +134,15 @@ def set_contract(
         select(ContractYear).where(ContractYear.client_id == client_id,
                                    ContractYear.year == year_value)
     ).first()
+    before = snapshot(contract)
     if contract is None:
         contract = ContractYear(client_id=client_id, year=year_value, amount=amount_value)
     else:
         contract.amount = amount_value
     session.add(contract)
     session.flush()
+    record_change(session, actor, "contract_set", "contract_year", contract.id,
+                  client.provider_id, before, contract)
     return contract
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from surveys.access import Actor, require_read, require_write
+from surveys.audit import record_change, snapshot
 from surveys.campaigns import get_campaign
 from surveys.errors import NotFound
 from surveys.links import invitation_url
@@ -82,22 +83,28 @@ def list_links(
     ]
 
 
-def _owned_invitation(*, session: Session, actor: Actor, invitation_id: int) -> Invitation:
-    """Return an invitation the actor may change, or raise NotFound."""
+def _owned_invitation(
+    *, session: Session, actor: Actor, invitation_id: int
+) -> tuple[Invitation, int]:
+    """Return an invitation the actor may change and its provider id, or raise NotFound."""
     invitation = session.get(Invitation, invitation_id)
     campaign = session.get(Campaign, invitation.campaign_id) if invitation else None
     if invitation is None or campaign is None:
         raise NotFound(f"邀请 {invitation_id} 不存在 / invitation {invitation_id} does not exist")
     require_write(actor, campaign.provider_id)
-    return invitation
+    return invitation, campaign.provider_id
 
 
 def revoke_invitation(*, session: Session, actor: Actor, invitation_id: int) -> Invitation:
     """Return the invitation with its link revoked: the token stops working."""
-    invitation = _owned_invitation(session=session, actor=actor, invitation_id=invitation_id)
+    invitation, provider_id = _owned_invitation(session=session, actor=actor,
+                                                invitation_id=invitation_id)
+    before = snapshot(invitation, exclude=("token_nonce",))
     invitation.revoked_at = utcnow()
     session.add(invitation)
     session.flush()
+    record_change(session, actor, "link_revoke", "invitation", invitation.id, provider_id, before,
+                  snapshot(invitation, exclude=("token_nonce",)))
     return invitation
 
 
@@ -105,10 +112,14 @@ def reissue_invitation(
     *, session: Session, actor: Actor, secret: bytes, invitation_id: int
 ) -> str:
     """Return a new token for the invitation; the old token stops working."""
-    invitation = _owned_invitation(session=session, actor=actor, invitation_id=invitation_id)
+    invitation, provider_id = _owned_invitation(session=session, actor=actor,
+                                                invitation_id=invitation_id)
+    before = snapshot(invitation, exclude=("token_nonce",))
     invitation.token_nonce = new_nonce()
     invitation.token_hash = hash_token(derive_token(secret, invitation.token_nonce))
     invitation.revoked_at = None
     session.add(invitation)
     session.flush()
+    record_change(session, actor, "link_reissue", "invitation", invitation.id, provider_id, before,
+                  snapshot(invitation, exclude=("token_nonce",)))
     return token_of(secret, invitation)

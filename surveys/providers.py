@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from surveys.access import Actor, can_read_provider, require_admin, require_read, require_write
+from surveys.audit import record_change, snapshot
 from surveys.errors import FieldError, NotFound, ValidationFailed
 from surveys.models import Provider
 
@@ -38,6 +39,8 @@ def create_provider(
                         manager=fields["manager"], phone=fields["phone"])
     session.add(provider)
     session.flush()
+    record_change(session, actor, "provider_create", "provider", provider.id, provider.id, None,
+                  provider)
     return provider
 
 
@@ -63,8 +66,11 @@ def update_provider(
     require_write(actor, provider_id)
     provider = get_provider(session=session, actor=actor, provider_id=provider_id)
     current = {key: getattr(provider, key) for key in HEADER_LIMITS}
+    before = snapshot(provider)
     for key, value in check_header({**current, **fields}).items():
         setattr(provider, key, value)
     session.add(provider)
     session.flush()
+    record_change(session, actor, "provider_update", "provider", provider.id, provider.id, before,
+                  provider)
     return provider

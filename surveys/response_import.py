@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from surveys.access import Actor, require_write
+from surveys.audit import record_change
 from surveys.campaigns import get_campaign
 from surveys.errors import FieldError, ValidationFailed
 from surveys.form_a1 import ITEM_COLUMNS
@@ -121,4 +122,6 @@ def import_paper_forms(
         submit_paper(session=session, actor=actor, signer=signer, provider_id=provider_id,
                      year=year, client_id=item.client_id, valid=item.valid,
                      attachments=item.attachments)
+    record_change(session, actor, "paper_import", "response", filename, provider_id, None,
+                  {"file": filename, "year": year, "rows": len(rows)})
     return len(rows)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from surveys.access import Actor, require_read, require_write
+from surveys.audit import record_change, snapshot
 from surveys.campaigns import get_campaign
 from surveys.errors import Conflict, NotFound
 from surveys.form_a1 import FORM_ID
@@ -172,7 +173,10 @@ def submit_paper(
         raise NotFound(f"用户单位 {client_id} 未被邀请参加 {year} 年回访 / "
                        f"client {client_id} is not invited to the {year} campaign")
     latest = latest_version(session=session, invitation_id=invitation.id)
-    return append_response(
+    stored = append_response(
         session=session, signer=signer, invitation_id=invitation.id, valid=valid,
         origin="paper", attachments=attachments, supersedes_id=latest.id if latest else None,
     )
+    record_change(session, actor, "paper_submit", "response", stored.id, provider_id,
+                  snapshot(latest), stored)
+    return stored

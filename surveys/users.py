@@ -1,0 +1,232 @@
+"""Workspace accounts: argon2 password hashes, roles, sign-in throttling and lockout."""
+
+from __future__ import annotations
+
+import hmac
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from surveys.access import ROLES, Actor, require_admin
+from surveys.audit import record_change
+from surveys.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from surveys.models import Provider, UserAccount, utcnow
+
+HASHER = PasswordHasher()
+MIN_PASSWORD, MAX_PASSWORD = 10, 200
+MAX_USERNAME = 200
+SLOW_AFTER = 3  # failures before each further attempt must wait
+LOCK_AFTER = 10  # failures before the account is locked for LOCK_MINUTES
+LOCK_MINUTES = 15
+# Verified against when the username is unknown, so both cases cost the same time.
+_DUMMY_HASH = HASHER.hash("star-survey: no such account")
+ACCOUNT_FIELDS = ("id", "username", "role", "provider_id", "active", "failed_logins",
+                  "locked_until", "created_at")
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """The result of one sign-in attempt: the actor, or why not (and until when)."""
+
+    actor: Actor | None
+    zh: str = ""
+    en: str = ""
+    retry_at: datetime | None = None
+
+
+def _public(account: UserAccount) -> dict[str, object]:
+    """Return the account's fields without the password hash (for the audit log)."""
+    return {key: getattr(account, key) for key in ACCOUNT_FIELDS}
+
+
+def check_username(username: str) -> str:
+    """Return the username stripped and NFC-normalised, or raise ValidationFailed."""
+    name = unicodedata.normalize("NFC", (username or "").strip())
+    if not name or len(name) > MAX_USERNAME or any(unicodedata.category(c)[0] in "CZ"
+                                                   for c in name):
+        raise ValidationFailed([FieldError(
+            "username", f"用户名应为 1–{MAX_USERNAME} 个字符，不含空格或控制字符",
+            f"the username must be 1-{MAX_USERNAME} characters without spaces or control characters")])
+    return name
+
+
+def check_password(password: str) -> str:
+    """Return the password if it is long enough, or raise ValidationFailed."""
+    if not MIN_PASSWORD <= len(password or "") <= MAX_PASSWORD:
+        raise ValidationFailed([FieldError(
+            "password", f"密码长度应为 {MIN_PASSWORD}–{MAX_PASSWORD} 个字符",
+            f"the password must be {MIN_PASSWORD}-{MAX_PASSWORD} characters long")])
+    return password
+
+
+def _check_role(session: Session, role: str, provider_id: int | None) -> int | None:
+    """Return the provider id the role needs (staff: an existing provider; others: None)."""
+    if role not in ROLES:
+        raise ValidationFailed([FieldError("role", f"角色无效：{role!r}",
+                                           f"invalid role {role!r} (admin, staff, assessor)")])
+    if role != "staff":
+        return None
+    if provider_id is None or session.get(Provider, provider_id) is None:
+        raise ValidationFailed([FieldError("provider", "服务单位员工必须属于一个已存在的服务单位",
+                                           "a staff account needs an existing provider")])
+    return provider_id
+
+
+def count_users(session: Session) -> int:
+    """Return how many accounts exist (0 means the first-run set-up is still open)."""
+    return int(session.exec(select(func.count()).select_from(UserAccount)).one())
+
+
+def find_account(session: Session, username: str) -> UserAccount | None:
+    """Return the account of that username, or None."""
+    name = unicodedata.normalize("NFC", (username or "").strip())
+    return session.exec(select(UserAccount).where(UserAccount.username == name)).first()
+
+
+def actor_of(account: UserAccount) -> Actor:
+    """Return the actor an account acts as."""
+    return Actor(username=account.username, role=account.role, provider_id=account.provider_id)
+
+
+def active_actor(session: Session, username: str) -> Actor | None:
+    """Return the actor of an active account (re-checked on every page run), or None."""
+    account = find_account(session, username)
+    if account is None or not account.active:
+        return None
+    return actor_of(account)
+
+
+def _insert(session: Session, actor: Actor, username: str, password: str, role: str,
+            provider_id: int | None) -> UserAccount:
+    """Return a new account after checking its fields; recorded in the audit log."""
+    name = check_username(username)
+    check_password(password)
+    provider = _check_role(session, role, provider_id)
+    if find_account(session, name) is not None:
+        raise ValidationFailed([FieldError("username", f"用户名「{name}」已存在",
+                                           f"the username '{name}' is taken")])
+    account = UserAccount(username=name, password_hash=HASHER.hash(password), role=role,
+                          provider_id=provider)
+    session.add(account)
+    session.flush()
+    record_change(session, actor, "user_add", "user_account", account.id, provider, None,
+                  _public(account))
+    return account
+
+
+def create_user(
+    *, session: Session, actor: Actor, username: str, password: str, role: str,
+    provider_id: int | None = None,
+) -> UserAccount:
+    """Return a new account (administrators only)."""
+    require_admin(actor)
+    return _insert(session, actor, username, password, role, provider_id)
+
+
+def create_first_admin(
+    *, session: Session, setup_code: str, expected_code: str, username: str, password: str
+) -> UserAccount:
+    """Return the first administrator; only while no account exists and with the server's code."""
+    if not expected_code or not hmac.compare_digest(setup_code.strip().encode(),
+                                                    expected_code.encode()):
+        raise ValidationFailed([FieldError("setup_code", "设置码不正确（见服务器终端输出）",
+                                           "wrong set-up code (see the server's terminal output)")])
+    if count_users(session) > 0:
+        raise Conflict("已有账户，初始设置已关闭 / an account exists; set-up is closed")
+    bootstrap = Actor(username=check_username(username), role="admin")
+    return _insert(session, bootstrap, username, password, "admin", None)
+
+
+def _failure(account: UserAccount, now: datetime) -> LoginOutcome:
+    """Return the outcome of a wrong password after counting it (slow down, then lock)."""
+    account.failed_logins += 1
+    if account.failed_logins >= LOCK_AFTER:
+        account.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+    elif account.failed_logins >= SLOW_AFTER:
+        account.locked_until = now + timedelta(seconds=2 ** (account.failed_logins - SLOW_AFTER))
+    return LoginOutcome(None, "用户名或密码不正确", "wrong username or password",
+                        account.locked_until)
+
+
+def authenticate(
+    *, session: Session, username: str, password: str, now: datetime | None = None
+) -> LoginOutcome:
+    """Return who signed in, or why not; failures are counted per account (run in a write)."""
+    now = now or utcnow()
+    account = find_account(session, username)
+    if account is None or not account.active:
+        try:
+            HASHER.verify(_DUMMY_HASH, password or "-")
+        except VerificationError:
+            pass
+        return LoginOutcome(None, "用户名或密码不正确", "wrong username or password")
+    locked = account.locked_until
+    if locked is not None and locked.tzinfo is None:
+        locked = locked.replace(tzinfo=now.tzinfo)
+    if locked is not None and locked > now:
+        return LoginOutcome(None, f"尝试次数过多，请于 {locked:%H:%M:%S} UTC 之后再试",
+                            f"too many attempts; try again after {locked:%H:%M:%S} UTC", locked)
+    try:
+        HASHER.verify(account.password_hash, password or "")
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        outcome = _failure(account, now)
+        session.add(account)
+        session.flush()
+        return outcome
+    account.failed_logins, account.locked_until = 0, None
+    if HASHER.check_needs_rehash(account.password_hash):
+        account.password_hash = HASHER.hash(password)
+    session.add(account)
+    session.flush()
+    return LoginOutcome(actor_of(account))
+
+
+def change_password(
+    *, session: Session, actor: Actor, username: str, new_password: str,
+    old_password: str | None = None,
+) -> UserAccount:
+    """Return the account with a new password: its owner (with the old one) or an admin."""
+    account = find_account(session, username)
+    if account is None:
+        raise NotFound(f"账户 {username} 不存在 / no account {username}")
+    if not actor.is_admin:
+        if actor.username != account.username:
+            raise PermissionDenied(f"{actor.username} may not change {username}'s password")
+        try:
+            HASHER.verify(account.password_hash, old_password or "")
+        except (VerificationError, InvalidHashError) as exc:
+            raise ValidationFailed([FieldError("old_password", "原密码不正确",
+                                               "the current password is wrong")]) from exc
+    account.password_hash = HASHER.hash(check_password(new_password))
+    account.failed_logins, account.locked_until = 0, None
+    session.add(account)
+    session.flush()
+    record_change(session, actor, "password_change", "user_account", account.id,
+                  account.provider_id, None, {"username": account.username})
+    return account
+
+
+def set_active(*, session: Session, actor: Actor, username: str, active: bool) -> UserAccount:
+    """Return the account enabled or disabled (and unlocked); administrators only."""
+    require_admin(actor)
+    account = find_account(session, username)
+    if account is None:
+        raise NotFound(f"账户 {username} 不存在 / no account {username}")
+    before = _public(account)
+    account.active, account.failed_logins, account.locked_until = active, 0, None
+    session.add(account)
+    session.flush()
+    record_change(session, actor, "user_enable" if active else "user_disable", "user_account",
+                  account.id, account.provider_id, before, _public(account))
+    return account
+
+
+def list_users(*, session: Session, actor: Actor) -> list[UserAccount]:
+    """Return every account by username (administrators only)."""
+    require_admin(actor)
+    return list(session.exec(select(UserAccount).order_by(col(UserAccount.username))).all())

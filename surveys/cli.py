@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from surveys.cli_commands import campaign, evidence, registry, reporting, system
+from surveys.cli_commands import campaign, evidence, qr, registry, reporting, system
 from surveys.errors import SurveyError, ValidationFailed
 
 app = typer.Typer(help="star-survey: T/BAX Table A.1 annual client evaluations.",
@@ -16,6 +16,7 @@ registry.register(app)
 campaign.register(app)
 reporting.register(app)
 evidence.register(app)
+qr.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,41 @@
+"""CLI: QR codes of the campaign's client links (one PNG per client and a printable sheet)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from surveys.cli_commands.common import ACTOR, JsonOption, context, emit, read
+from surveys.links import is_loopback_url, resolve_base_url
+from surveys.qr import SHEET_NAME, campaign_cards, png_names, qr_png, qr_sheet_pdf
+
+
+def qr(provider: int = typer.Option(..., "--provider", help="Provider id."),
+       year: int = typer.Option(..., "--year", help="Campaign year (YYYY)."),
+       out: Path = typer.Option(..., "--out", help="Folder for the PNGs and qr-sheet.pdf."),
+       base_url: str | None = typer.Option(None, "--base-url", help="Public base URL (default: "
+                                           "STAR_SURVEY_BASE_URL, else the network address)."),
+       as_json: bool = JsonOption) -> None:
+    """Write one QR PNG per invited client and qr-sheet.pdf (A4 cut-out cards)."""
+    ctx = context()
+    base = resolve_base_url(base_url or ctx.settings.base_url, ctx.settings.port)
+    if is_loopback_url(base):
+        typer.echo(f"警告 / warning: {base} 是本机地址，手机无法打开 / is a loopback address; "
+                   "phones cannot open it", err=True)
+    cards = read(lambda c, s: campaign_cards(session=s, actor=ACTOR, secret=c.link_secret,
+                                             provider_id=provider, year=year, base_url=base))
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for card, name in zip(cards, png_names(cards), strict=True):
+        (out / name).write_bytes(qr_png(card.url))
+        files.append({"client_id": card.client_id, "client": card.client, "file": name,
+                      "url": card.url})
+    (out / SHEET_NAME).write_bytes(qr_sheet_pdf(cards))
+    emit({"out": str(out), "sheet": SHEET_NAME, "codes": files}, as_json,
+         f"{len(files)} QR codes and {SHEET_NAME} written to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the qr command to the app."""
+    app.command("qr")(qr)

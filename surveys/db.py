@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from surveys.errors import StorageError
@@ -91,6 +91,33 @@ def _is_transient(exc: OperationalError) -> bool:
     return any(s in text for s in ("database is locked", "busy", "deadlock", "could not serialize"))
 
 
+STORAGE_PROBLEMS = (  # (what the driver says, Chinese, English)
+    (("database or disk is full", "no space left", "disk full", "could not extend file"),
+     "磁盘（或数据库）已满", "the disk (or database) is full"),
+    (("disk i/o error", "input/output error", "i/o error"), "磁盘读写错误", "a disk I/O error occurred"),
+    (("readonly database", "read-only", "read only", "unable to open database file"),
+     "数据库只读或无法写入", "the database is read-only or cannot be written"),
+    (("database is locked", "busy", "deadlock", "could not serialize"),
+     "数据库繁忙，多次重试后仍未成功", "the database stayed busy after several retries"),
+)
+
+
+def storage_error(exc: DBAPIError) -> StorageError:
+    """Return a bilingual StorageError naming the storage problem behind a driver error."""
+    text = str(exc.orig if exc.orig is not None else exc)
+    zh, en = next(((z, e) for needles, z, e in STORAGE_PROBLEMS
+                   if any(needle in text.lower() for needle in needles)),
+                  ("数据库错误", "database error"))
+    return StorageError(f"无法保存：{zh}，未保存任何内容，请联系管理员 / could not save: {en}; "
+                        f"nothing was saved, please tell the administrator ({text.strip()})")
+
+
+def _is_storage_problem(exc: DBAPIError) -> bool:
+    """Return True when a non-operational driver error is a full disk, I/O or read-only error."""
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    return any(needle in text for needles, _zh, _en in STORAGE_PROBLEMS[:3] for needle in needles)
+
+
 def run_write(engine: Engine, work: Callable[[Session], T], *, attempts: int = 8) -> T:
     """Run work(session) in a write transaction, retrying transient lock errors with backoff."""
     delay = 0.02
@@ -100,7 +127,11 @@ def run_write(engine: Engine, work: Callable[[Session], T], *, attempts: int = 8
                 return work(session)
         except OperationalError as exc:
             if not _is_transient(exc) or attempt == attempts - 1:
-                raise StorageError(f"the database could not save the change: {exc.orig}") from exc
+                raise storage_error(exc) from exc
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
+        except DBAPIError as exc:
+            if not _is_storage_problem(exc):
+                raise
+            raise storage_error(exc) from exc
     raise AssertionError("unreachable")

@@ -7,6 +7,7 @@ import sys
 import typer
 
 from surveys.cli_commands import campaign, evidence, qr, registry, reporting, system
+from surveys.cli_commands.users import register as register_user_commands
 from surveys.errors import SurveyError, ValidationFailed
 
 app = typer.Typer(help="star-survey: T/BAX Table A.1 annual client evaluations.",
@@ -16,6 +17,7 @@ registry.register(app)
 campaign.register(app)
 reporting.register(app)
 evidence.register(app)
+register_user_commands(app)
 qr.register(app)
 
 

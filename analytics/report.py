@@ -1,4 +1,4 @@
-"""The provider-year report: counts, mean, range, per-item means and the star level by score."""
+"""The provider-year report: counts, mean, range, per-item means, star by score and eligibility."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from analytics.eligibility import provider_eligibility
 from analytics.queries import invited_sql, year_totals_sql
 from analytics.stars import exact_mean, star_by_mean
 from surveys.access import Actor, require_read
@@ -47,4 +48,6 @@ def provider_year_report(
         "max_total": row["max_total"],
         "star_by_score": star_by_mean(mean),
         "items": items,
+        "eligibility": provider_eligibility(session=session, actor=actor, provider_id=provider_id,
+                                            year=year).to_json(),
     }

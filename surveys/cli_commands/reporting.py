@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from analytics.report import provider_year_report
@@ -22,7 +24,18 @@ def report(provider: int = typer.Option(..., "--provider", help="Provider id."),
         f"star by score: {data['star_by_score']}",
     ]
     lines += [f"  {i['no']}. {i['name']} (max {i['max']}): {i['mean']}" for i in data["items"]]
+    lines += eligibility_lines(data["eligibility"])
     emit(data, as_json, "\n".join(lines))
+
+
+def eligibility_lines(eligibility: dict[str, Any]) -> list[str]:
+    """Return the text lines of the §5 eligibility: the star, then every check per level."""
+    lines = [f"eligible star (§5): {eligibility['star']}"]
+    for c in eligibility["criteria"]:
+        required = "-" if c["required"] is None else c["required"]
+        lines.append(f"  {c['star']}* {c['key']}: required {required}, actual {c['actual']}"
+                     f" -> {'met' if c['met'] else 'NOT met'}")
+    return lines
 
 
 def demo_cmd(as_json: bool = JsonOption) -> None:

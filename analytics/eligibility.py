@@ -1,0 +1,232 @@
+"""Star eligibility under §5 (绩效表现) of T/BAX-2022: every criterion, required vs actual.
+
+All readings of the standard's clauses live in this module (see docs/eligibility.md):
+
+* ``units`` (§5.x.4.1 服务用户单位数量): distinct client units of the provider that hold a
+  contract (``contract_year`` row) in the year. The client's active flag does not matter.
+* ``contract_amount`` (维保合同金额): the sum of those contracts' amounts for the year, in CNY.
+* ``continuity`` (保持连续服务 N 次以上): for each client with a contract in the year, the
+  number of consecutive contract years ending in that year; the longest such run minus one,
+  i.e. the number of renewals. A gap year breaks the run.
+* ``key_unit_share`` (重点保卫单位占比, 5 years): key-protection units among the distinct
+  units with a contract in the five years ending with the year (year-4 .. year), compared
+  exactly as a fraction. No units served gives a share of 0.
+* ``evaluation`` (用户评价): the arithmetic mean of the year's current response totals,
+  compared unrounded (``analytics.stars``). No responses fails the criterion.
+
+A level requires its own criteria only ("—" in the standard = no requirement, always met);
+the eligible star is the highest level whose criteria all hold.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlmodel import Session
+
+from analytics.queries import year_totals_sql
+from analytics.stars import SCORE_THRESHOLDS, exact_mean
+from surveys.access import Actor, require_read
+from surveys.models import Client, ContractYear
+
+STARS = (1, 2, 3)
+KEY_UNIT_WINDOW_YEARS = 5  # "units served within 5 years": the year and the four before it
+Number = int | Fraction | Decimal
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One §5 performance requirement: its key, clause and the minimum per star (None = '—')."""
+
+    key: str
+    clause_zh: str
+    clause_en: str
+    minimum: dict[int, Number | None]
+
+
+CRITERIA: tuple[Criterion, ...] = (
+    Criterion("units", "一年内服务用户单位数量", "client units served in the year",
+              {1: 2, 2: 4, 3: 6}),
+    Criterion("contract_amount", "当年维保合同总金额（元）", "contract total of the year (CNY)",
+              {1: None, 2: 300_000, 3: 500_000}),
+    Criterion("continuity", "保持连续服务次数", "continuous service (renewals)",
+              {1: None, 2: 1, 3: 2}),
+    Criterion("key_unit_share", "五年内重点保卫单位占比", "key-protection units within 5 years",
+              {1: None, 2: Fraction(10, 100), 3: Fraction(15, 100)}),
+    Criterion("evaluation", "用户评价平均分", "mean client evaluation score",
+              {star: threshold for star, threshold in SCORE_THRESHOLDS}),
+)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a provider achieved in a year, exactly (the 'actual' side of every criterion)."""
+
+    units: int
+    contract_amount: Decimal
+    continuity: int
+    key_units_5y: int
+    units_5y: int
+    mean: Fraction | None
+
+    @property
+    def key_unit_share(self) -> Fraction:
+        """Return key units / units served within five years (0 when none were served)."""
+        return Fraction(self.key_units_5y, self.units_5y) if self.units_5y else Fraction(0)
+
+    def actual(self, key: str) -> Number | None:
+        """Return the exact actual value compared for a criterion key."""
+        values: dict[str, Number | None] = {
+            "units": self.units, "contract_amount": self.contract_amount,
+            "continuity": self.continuity, "key_unit_share": self.key_unit_share,
+            "evaluation": self.mean,
+        }
+        return values[key]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One criterion at one star level: required (None = no requirement), actual, met."""
+
+    star: int
+    key: str
+    required: Number | None
+    actual: Number | None
+    met: bool
+
+    @property
+    def gap(self) -> Fraction | None:
+        """Return exactly how much the actual value lacks (None when met)."""
+        if self.met or self.required is None:
+            return None
+        return Fraction(self.required) - Fraction(self.actual or 0)
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """The eligible star (0-3) and every check behind it."""
+
+    star: int
+    checks: tuple[Check, ...]
+    facts: Facts
+
+    def checks_for(self, star: int) -> list[Check]:
+        """Return the checks of one star level."""
+        return [check for check in self.checks if check.star == star]
+
+    @property
+    def next_star(self) -> int | None:
+        """Return the next level above the eligible one (None at three stars)."""
+        return self.star + 1 if self.star < max(STARS) else None
+
+    def missing_for_next(self) -> list[Check]:
+        """Return the unmet checks of the next level (empty at three stars)."""
+        if self.next_star is None:
+            return []
+        return [check for check in self.checks_for(self.next_star) if not check.met]
+
+    def to_json(self) -> dict[str, Any]:
+        """Return {'star', 'criteria': [{'star', 'key', 'required', 'actual', 'met'}]} for JSON."""
+        return {"star": self.star, "criteria": [
+            {"star": c.star, "key": c.key, "required": json_number(c.required),
+             "actual": json_number(c.actual), "met": c.met} for c in self.checks]}
+
+
+def json_number(value: Number | None) -> int | float | None:
+    """Return a JSON-friendly number: ints stay ints, fractions and decimals become floats."""
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if value.denominator == 1:
+        return int(value)
+    return round(float(value), 4)
+
+
+def is_met(required: Number | None, actual: Number | None) -> bool:
+    """Return True when there is no requirement, or the actual value reaches it (bound included)."""
+    if required is None:
+        return True
+    return actual is not None and actual >= required
+
+
+def assess(facts: Facts) -> Eligibility:
+    """Return the eligibility that the facts support: the highest level whose criteria all hold."""
+    checks = tuple(
+        Check(star, criterion.key, criterion.minimum[star], facts.actual(criterion.key),
+              is_met(criterion.minimum[star], facts.actual(criterion.key)))
+        for star in STARS for criterion in CRITERIA
+    )
+    eligible = [star for star in STARS
+                if all(check.met for check in checks if check.star == star)]
+    return Eligibility(star=max(eligible, default=0), checks=checks, facts=facts)
+
+
+def renewals(contract_years: dict[int, set[int]], year: int) -> int:
+    """Return the longest run of consecutive contract years ending in year, minus one (min 0)."""
+    best = 0
+    for years in contract_years.values():
+        run = 0
+        while year - run in years:
+            run += 1
+        best = max(best, run)
+    return max(best - 1, 0)
+
+
+def contracts_sql(provider_id: int, first_year: int, last_year: int) -> Select:  # type: ignore[type-arg]
+    """Return SELECT units, key units and amount of the provider's contracts in a year range."""
+    contract = ContractYear.__table__.c  # type: ignore[attr-defined]
+    client = Client.__table__.c  # type: ignore[attr-defined]
+    return (
+        select(func.count(func.distinct(contract.client_id)).label("units"),
+               func.count(func.distinct(case((client.key_unit.is_(True), client.id)))
+                          ).label("key_units"),
+               func.sum(contract.amount).label("amount"))
+        .select_from(ContractYear.__table__.join(  # type: ignore[attr-defined]
+            Client.__table__, client.id == contract.client_id))  # type: ignore[attr-defined]
+        .where(client.provider_id == provider_id, contract.year.between(first_year, last_year))
+    )
+
+
+def contract_years_sql(provider_id: int, year: int) -> Select:  # type: ignore[type-arg]
+    """Return SELECT (client_id, year) of the provider's contracts up to the year."""
+    contract = ContractYear.__table__.c  # type: ignore[attr-defined]
+    client = Client.__table__.c  # type: ignore[attr-defined]
+    return (
+        select(contract.client_id, contract.year)
+        .select_from(ContractYear.__table__.join(  # type: ignore[attr-defined]
+            Client.__table__, client.id == contract.client_id))  # type: ignore[attr-defined]
+        .where(client.provider_id == provider_id, contract.year <= year)
+    )
+
+
+def gather_facts(*, session: Session, actor: Actor, provider_id: int, year: int) -> Facts:
+    """Return the provider's facts for the year, aggregated in SQL."""
+    require_read(actor, provider_id)
+    this_year = session.execute(contracts_sql(provider_id, year, year)).mappings().one()
+    window = session.execute(
+        contracts_sql(provider_id, year - KEY_UNIT_WINDOW_YEARS + 1, year)).mappings().one()
+    history: dict[int, set[int]] = defaultdict(set)
+    for client_id, contract_year in session.execute(contract_years_sql(provider_id, year)):
+        history[int(client_id)].add(int(contract_year))
+    totals = session.execute(year_totals_sql(provider_id, year)).mappings().one()
+    return Facts(
+        units=int(this_year["units"]),
+        contract_amount=Decimal(this_year["amount"] or 0),
+        continuity=renewals(history, year),
+        key_units_5y=int(window["key_units"]),
+        units_5y=int(window["units"]),
+        mean=exact_mean(totals["total_sum"], int(totals["responses"])),
+    )
+
+
+def provider_eligibility(
+    *, session: Session, actor: Actor, provider_id: int, year: int
+) -> Eligibility:
+    """Return the provider's star eligibility for the year with every check."""
+    return assess(gather_facts(session=session, actor=actor, provider_id=provider_id, year=year))

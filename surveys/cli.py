@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from surveys.cli_commands import campaign, evidence, qr, registry, reporting, system
+from surveys.cli_commands import campaign, evidence, maintenance, qr, registry, reporting, system
 from surveys.cli_commands.users import register as register_user_commands
 from surveys.errors import SurveyError, ValidationFailed
 
@@ -19,6 +19,7 @@ reporting.register(app)
 evidence.register(app)
 register_user_commands(app)
 qr.register(app)
+maintenance.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

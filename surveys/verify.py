@@ -164,7 +164,7 @@ def verify_entries(entries: Iterable[ChainEntry], public_key: Ed25519PublicKey) 
     return result
 
 
-def _stored_rows(session: Session, provider_id: int | None) -> Iterator[Any]:
+def stored_rows(session: Session, provider_id: int | None) -> Iterator[Any]:
     """Yield every stored response row (Core rows, in batches), by provider and seq."""
     query = select(RESPONSE_TABLE).order_by(RESPONSE_TABLE.c.provider_id, RESPONSE_TABLE.c.seq)
     if provider_id is not None:
@@ -176,7 +176,7 @@ def _stored_rows(session: Session, provider_id: int | None) -> Iterator[Any]:
 def verify_database(session: Session, public_key: Ed25519PublicKey, *,
                     provider_id: int | None = None) -> VerifyResult:
     """Return the result of checking every stored record (or one provider's) against the key."""
-    entries = (entry_from_row(row) for row in _stored_rows(session, provider_id))
+    entries = (entry_from_row(row) for row in stored_rows(session, provider_id))
     return verify_entries(entries, public_key)
 
 

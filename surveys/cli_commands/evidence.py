@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from surveys.cli_commands.common import JsonOption, emit, read
+from surveys.cli_commands.common import ACTOR, JsonOption, context, emit, read
+from surveys.links import resolve_base_url
 from surveys.verify import verify_database
 
 
@@ -44,6 +45,30 @@ def _verify_bundle(file: Path, as_json: bool) -> None:
         raise typer.Exit(1)
 
 
+def export(provider: int = typer.Option(..., "--provider", help="Provider id."),
+           year: int = typer.Option(..., "--year", help="Campaign year (YYYY)."),
+           out: Path = typer.Option(..., "--out", help="The bundle to write (.zip)."),
+           base_url: str | None = typer.Option(None, "--base-url", help="Public base URL of "
+                                               "the verification page (default: configured)."),
+           as_json: bool = JsonOption) -> None:
+    """Write a provider-year's evidence bundle (PDF, spreadsheets, scans, signed manifest)."""
+    from analytics.evidence_bundle import build_bundle
+    from analytics.evidence_data import collect_evidence
+
+    ctx = context()
+    base = resolve_base_url(base_url or ctx.settings.base_url, ctx.settings.port)
+    data = read(lambda c, s: collect_evidence(session=s, actor=ACTOR, signer=c.signer,
+                                              provider_id=provider, year=year, base_url=base))
+    bundle = build_bundle(data, ctx.signer)
+    out.write_bytes(bundle)
+    emit({"file": str(out), "bytes": len(bundle), "responses": len(data.current),
+          "head_hash": data.head.record_hash if data.head else None,
+          "key_fingerprint": data.key_fingerprint}, as_json,
+         f"{out}: {len(data.current)} forms of {year}, {len(bundle)} bytes; "
+         f"key {data.key_fingerprint[:16]}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the evidence commands (verify, export) to the app."""
     app.command()(verify)
+    app.command()(export)

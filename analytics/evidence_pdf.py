@@ -1,0 +1,297 @@
+"""evidence.pdf: cover, summary of all clients, then one faithful Table A.1 page per form."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import qrcode
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from analytics.evidence_data import STAR_NAMES, EvidenceData, header_of
+from surveys.form_a1 import (
+    CLIENT_HEADER,
+    FORM_ID,
+    ITEMS,
+    MAX_TOTAL,
+    PROVIDER_HEADER,
+    TOTAL_NAME_ZH,
+)
+from surveys.models import Response
+from surveys.pdf_fonts import add_cjk_font
+from surveys.records import receipt_code
+
+Progress = Callable[[int, int, str], None]
+ORIGIN_NAMES = {"web": "网上填写 (web)", "paper": "纸质表录入 (paper)"}
+GREY = (235, 235, 235)
+FOOTER_HEIGHT = 44.0
+
+
+def verify_url(base_url: str, record_hash: str) -> str:
+    """Return the public verification URL of a record hash."""
+    return f"{base_url.rstrip('/')}/?h={record_hash}"
+
+
+def qr_png(url: str) -> bytes:
+    """Return a PNG QR code of a URL."""
+    image = qrcode.make(url, border=1)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue()
+
+
+class EvidencePDF(FPDF):
+    """An A4 document whose every page carries a stamp box, a page number and, per form, a QR."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.family = add_cjk_font(self)
+        self.base_url = base_url
+        self.page_hash: str | None = None  # the record shown on the current page
+        self.set_auto_page_break(True, margin=FOOTER_HEIGHT + 4)
+        self.set_margins(15, 15, 15)
+        self.set_title("用户评价证据 / callback evidence")
+        self.set_creator("star-survey")
+
+    def font(self, size: float, bold: bool = False) -> None:
+        """Set the CJK font at a size."""
+        self.set_font(self.family, "B" if bold else "", size)
+
+    def footer(self) -> None:
+        """Draw the record hash and QR (form pages), the stamp box and the page number."""
+        top = self.h - FOOTER_HEIGHT
+        self.set_draw_color(120, 120, 120)
+        self.line(15, top, self.w - 15, top)
+        if self.page_hash:
+            self.image(qr_png(verify_url(self.base_url, self.page_hash)), x=15, y=top + 3,
+                       w=26, h=26)
+            self.font(7)
+            self.set_xy(44, top + 4)
+            self.cell(100, 4, "记录哈希 record hash (SHA-256):")
+            self.set_xy(44, top + 8)
+            self.cell(100, 4, self.page_hash)
+            self.set_xy(44, top + 13)
+            self.cell(100, 4, f"回执码 receipt: {receipt_code(self.page_hash)}")
+            self.set_xy(44, top + 18)
+            self.cell(100, 4, f"扫码验证 scan to verify: {self.base_url}")
+        box_w, box_h = 42.0, 28.0
+        x = self.w - 15 - box_w
+        self.rect(x, top + 3, box_w, box_h)
+        self.font(8)
+        self.set_xy(x, top + 4)
+        self.cell(box_w, 4, "服务单位盖章", align="C")
+        self.font(9)
+        self.set_xy(15, self.h - 10)
+        self.cell(self.w - 30, 5, f"第 {self.page_no()} 页 / 共 {{nb}} 页", align="C")
+
+
+def _cover(pdf: EvidencePDF, data: EvidenceData) -> None:
+    """Draw the cover page."""
+    pdf.add_page()
+    pdf.page_hash = None
+    pdf.font(18, bold=True)
+    pdf.cell(0, 12, f"{data.year} 年度服务工作回访 用户评价证据", align="C", new_x="LMARGIN",
+             new_y="NEXT")
+    pdf.font(10)
+    pdf.cell(0, 6, f"Annual callback evidence, {data.year} · 依据 T/BAX—2022 附录 A 表 A.1 "
+             f"({FORM_ID})", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    head = data.head
+    star_zh, star_en = STAR_NAMES[data.star]
+    mean = "—" if data.mean_total is None else f"{data.mean_total:.2f}"
+    rows = [
+        ("服务单位名称", data.provider["name"]),
+        ("服务主管部门名称", data.provider["department"]),
+        ("主管负责人", data.provider["manager"]),
+        ("联系电话", data.provider["phone"]),
+        ("回访年度 year", str(data.year)),
+        ("回访期间 campaign", f"{data.opens.isoformat()} 至 {data.closes.isoformat()}"),
+        ("邀请单位数 units invited", str(len(data.invited))),
+        ("回复单位数 units responded", str(len(data.current))),
+        ("平均总分 mean score", mean),
+        ("支持的星级（评价得分） star level by score", f"{star_zh} ({star_en})"),
+        ("记录链长度 chain length", str(head.fields["seq"]) if head else "0"),
+        ("链头哈希 chain head hash", head.record_hash if head else "—"),
+        ("公钥指纹 public key fingerprint (SHA-256)", data.key_fingerprint),
+        ("生成时间 generated (UTC)", data.generated_at.strftime("%Y-%m-%d %H:%M:%S")),
+    ]
+    _pairs(pdf, rows, (58, 122))
+    pdf.ln(4)
+    pdf.font(9)
+    pdf.multi_cell(0, 5, align="L", text="核验方法：本证据包中每份评价记录均以 SHA-256 哈希链接"
+                   "并经 Ed25519 签名。"
+                   "评价组织可运行 'star-survey verify evidence.zip' 离线核验，或扫描每页二维码在线核验；"
+                   "请将上方公钥指纹与服务单位公布的指纹（star-survey key show）比对。\n"
+                   "How to verify: every record is hash-chained and Ed25519-signed; run "
+                   "'star-survey verify <bundle.zip>' offline or scan the QR code on each page, "
+                   "and compare the fingerprint above with the published one.")
+
+
+def _pairs(pdf: EvidencePDF, rows: list[tuple[str, str]], widths: tuple[int, int]) -> None:
+    """Draw a two-column label/value table."""
+    pdf.font(10)
+    with pdf.table(col_widths=widths, first_row_as_headings=False, line_height=6.5,
+                   text_align=("LEFT", "LEFT")) as table:
+        for label, value in rows:
+            row = table.row()
+            row.cell(label, style=FontFace(emphasis="BOLD", fill_color=GREY))
+            long_hex = len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+            row.cell(value, style=FontFace(size_pt=8) if long_hex else None)
+
+
+def _summary(pdf: EvidencePDF, data: EvidenceData) -> int:
+    """Draw the summary of every invited client and the history; return its page count."""
+    pdf.add_page()
+    pdf.page_hash = None
+    first = pdf.page_no()
+    pdf.font(14, bold=True)
+    pdf.cell(0, 9, "汇总表 Summary of all clients", new_x="LMARGIN", new_y="NEXT")
+    pdf.font(9)
+    by_client = {r.client_id: r for r in data.current}
+    heads = ("序号", "用户单位名称 client", "评价日期 date", "来源 origin", "版本", "总分 total",
+             "回执码 receipt")
+    style = FontFace(emphasis="BOLD", fill_color=GREY)
+    with pdf.table(col_widths=(10, 52, 24, 26, 11, 17, 40), line_height=5.5,
+                   headings_style=style, text_align="LEFT") as table:
+        table.row(heads)
+        for no, (client_id, name) in enumerate(data.invited, start=1):
+            r = by_client.get(client_id)
+            if r is None:
+                table.row((str(no), name, "—", "未回复", "—", "—", "—"))
+                continue
+            table.row((str(no), header_of(r)["client"]["name"] or name,
+                       r.evaluation_date.isoformat(), ORIGIN_NAMES.get(r.origin, r.origin),
+                       str(r.version), str(r.total), receipt_code(r.record_hash)))
+    pdf.ln(2)
+    mean = "—" if data.mean_total is None else f"{data.mean_total:.2f}"
+    pdf.font(9, bold=True)
+    pdf.cell(0, 6, f"回复 {len(data.current)} / 邀请 {len(data.invited)} 家 · 平均总分 {mean} · "
+             f"支持星级 {STAR_NAMES[data.star][0]}", new_x="LMARGIN", new_y="NEXT")
+    if data.history:
+        pdf.ln(4)
+        pdf.font(11, bold=True)
+        pdf.cell(0, 8, "历史版本（已被更正） Superseded versions", new_x="LMARGIN", new_y="NEXT")
+        pdf.font(8)
+        with pdf.table(col_widths=(16, 52, 12, 16, 84), line_height=5,
+                       headings_style=style, text_align="LEFT") as table:
+            table.row(("记录号", "用户单位名称 client", "版本", "总分", "记录哈希 record hash"))
+            for r in data.history:
+                table.row((str(r.id), header_of(r)["client"]["name"], str(r.version),
+                           str(r.total), r.record_hash))
+    return pdf.page_no() - first + 1
+
+
+def _image(pdf: EvidencePDF, data: bytes | None, x: float, y: float, w: float, h: float,
+           label: str) -> None:
+    """Draw an image fitted in a box, or a note when it is absent or unreadable."""
+    pdf.rect(x, y, w, h)
+    pdf.font(7)
+    pdf.set_xy(x + 1, y + 1)
+    pdf.cell(w - 2, 3, label)
+    if data is None:
+        pdf.set_xy(x, y + h / 2 - 2)
+        pdf.cell(w, 4, "（无 none）", align="C")
+        return
+    try:
+        pdf.image(io.BytesIO(data), x=x + 1, y=y + 5, w=w - 2, h=h - 6, keep_aspect_ratio=True)
+    except Exception:  # noqa: BLE001 - an unreadable image must not stop the bundle
+        pdf.set_xy(x, y + h / 2 - 2)
+        pdf.cell(w, 4, "（图像无法显示 unreadable image）", align="C")
+
+
+def _form_page(pdf: EvidencePDF, data: EvidenceData, r: Response) -> None:
+    """Draw one form as Table A.1."""
+    pdf.add_page()
+    pdf.page_hash = r.record_hash
+    pdf.font(15, bold=True)
+    pdf.cell(0, 8, "用户评价表", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.font(8)
+    pdf.cell(0, 5, f"T/BAX—2022 表 A.1 · {data.year} 年度回访 · 记录号 {r.id} · 第 {r.version} 版"
+             f" · 链序号 seq {r.seq}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    header = header_of(r)
+    pdf.font(9)
+    label = FontFace(emphasis="BOLD", fill_color=GREY)
+    with pdf.table(col_widths=(30, 60, 30, 60), first_row_as_headings=False, line_height=5.5,
+                   text_align="LEFT") as table:
+        for (key, zh, _en), (_pkey, pzh, _pen) in zip(CLIENT_HEADER, PROVIDER_HEADER, strict=True):
+            row = table.row()
+            row.cell(zh, style=label)
+            row.cell(header["client"][key])
+            row.cell(pzh, style=label)
+            row.cell(header["provider"][key])
+    pdf.ln(2)
+    with pdf.table(col_widths=(14, 106, 30, 30), line_height=6, headings_style=label,
+                   text_align=("CENTER", "LEFT", "CENTER", "CENTER")) as table:
+        table.row(("序号", "评价内容", "满分值", "评价分"))
+        for item in ITEMS:
+            table.row((str(item.no), item.name_zh, str(item.max_score),
+                       str(getattr(r, f"item{item.no}"))))
+        total = table.row()
+        total.cell("10")
+        total.cell(TOTAL_NAME_ZH, style=FontFace(emphasis="BOLD"))
+        total.cell(str(MAX_TOTAL))
+        total.cell(str(r.total), style=FontFace(emphasis="BOLD"))
+    _signing_block(pdf, r)
+
+
+def _signing_block(pdf: EvidencePDF, r: Response) -> None:
+    """Draw signer, signature and seal, evaluation date, origin, comment and the scan."""
+    pdf.ln(2)
+    y = pdf.get_y()
+    pdf.font(9)
+    signer = r.signer_name + (f"（{r.signer_title}）" if r.signer_title else "")
+    pdf.cell(90, 5.5, f"用户评价单位：签字盖章　签字人 signer：{signer}", new_x="LMARGIN",
+             new_y="NEXT")
+    if r.signer_phone:
+        pdf.cell(90, 5.5, f"联系电话：{r.signer_phone}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(90, 5.5, f"评价日期 evaluation date：{r.evaluation_date.isoformat()}",
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(90, 5.5, f"来源 origin：{ORIGIN_NAMES.get(r.origin, r.origin)}", new_x="LMARGIN",
+             new_y="NEXT")
+    _image(pdf, r.signature_png, 108, y, 42, 22, "签名 signature")
+    _image(pdf, r.seal_image, 153, y, 42, 22, "印章 seal")
+    pdf.set_y(max(pdf.get_y(), y + 24))
+    if r.comment:
+        pdf.font(8)
+        pdf.multi_cell(0, 4.5, align="L", text=f"意见 comment：{r.comment[:600]}",
+                       new_x="LMARGIN", new_y="NEXT")
+    _scan(pdf, r)
+
+
+def _scan(pdf: EvidencePDF, r: Response) -> None:
+    """Embed an image scan in the room left, or note a PDF scan kept under scans/."""
+    if r.scan is None:
+        return
+    pdf.font(8)
+    name = scan_file_name(r)
+    if r.scan[:5] == b"%PDF-":
+        pdf.cell(0, 5, f"纸质表扫描件为 PDF，见证据包 {name}", new_x="LMARGIN", new_y="NEXT")
+        return
+    pdf.cell(0, 5, f"纸质表扫描件 paper scan（原件见 {name}）：", new_x="LMARGIN", new_y="NEXT")
+    room = pdf.page_break_trigger - pdf.get_y() - 1
+    if room > 15:
+        _image(pdf, r.scan, 15, pdf.get_y(), pdf.w - 30, room, "")
+
+
+def scan_file_name(r: Response) -> str:
+    """Return the bundle path of a form's scan: scans/<hash prefix>-<original name>."""
+    suffix = "pdf" if (r.scan or b"")[:5] == b"%PDF-" else "img"
+    base = (r.scan_name or f"scan.{suffix}").replace("/", "_").replace("\\", "_")
+    return f"scans/{r.record_hash[:16]}-{base}"
+
+
+def render_evidence_pdf(data: EvidenceData, progress: Progress | None = None) -> tuple[bytes, int]:
+    """Return the PDF bytes and the number of summary pages."""
+    pdf = EvidencePDF(data.base_url)
+    total = len(data.current) + 2
+    note: Any = progress or (lambda done, of, label: None)
+    _cover(pdf, data)
+    summary_pages = _summary(pdf, data)
+    note(2, total, "summary")
+    for done, response in enumerate(data.current, start=3):
+        _form_page(pdf, data, response)
+        note(done, total, f"form {response.id}")
+    return bytes(pdf.output()), summary_pages

@@ -1,0 +1,202 @@
+"""Star eligibility under §5: boundary tables with hand-computed expectations, in SQL and pure."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from analytics.eligibility import (
+    CRITERIA,
+    Facts,
+    assess,
+    gather_facts,
+    provider_eligibility,
+    renewals,
+)
+from surveys.access import SYSTEM, Actor
+from surveys.context import Context
+from surveys.db import read_session
+from surveys.errors import PermissionDenied
+from tests.factories import make_client, make_provider, open_campaign, submit
+
+YEAR = 2026
+# Facts that meet every criterion of three stars; tests lower one figure at a time.
+TOP = Facts(units=6, contract_amount=Decimal("500000"), continuity=2, key_units_5y=3,
+            units_5y=20, mean=Fraction(95))
+
+
+def facts(**changes: object) -> Facts:
+    """Return TOP with some figures changed."""
+    values = {**TOP.__dict__, **changes}
+    return Facts(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("mean", "star"), [
+    (Fraction(85 + 85 + 84, 3), 0),   # 84.67
+    (Fraction(85), 1),
+    (Fraction(90 + 90 + 89, 3), 1),   # 89.67
+    (Fraction(90), 2),
+    (Fraction(95 + 95 + 94, 3), 2),   # 94.67
+    (Fraction(95), 3),
+    (None, 0),                        # no responses
+])
+def test_evaluation_bounds_decide_the_star(mean: Fraction | None, star: int) -> None:
+    assert assess(facts(mean=mean)).star == star
+
+
+@pytest.mark.parametrize(("units", "star"), [(1, 0), (2, 1), (3, 1), (4, 2), (5, 2), (6, 3)])
+def test_units_bounds(units: int, star: int) -> None:
+    assert assess(facts(units=units)).star == star
+
+
+@pytest.mark.parametrize(("amount", "star"), [
+    ("299999", 1), ("299999.99", 1), ("300000", 2), ("499999.99", 2), ("500000", 3), ("0", 1),
+])
+def test_contract_amount_bounds(amount: str, star: int) -> None:
+    assert assess(facts(contract_amount=Decimal(amount))).star == star
+
+
+@pytest.mark.parametrize(("continuity", "star"), [(0, 1), (1, 2), (2, 3)])
+def test_continuity_bounds(continuity: int, star: int) -> None:
+    assert assess(facts(continuity=continuity)).star == star
+
+
+@pytest.mark.parametrize(("key_units", "units", "star"), [
+    (1, 11, 1),   # 9.09 %
+    (1, 10, 2),   # exactly 10 %
+    (2, 14, 2),   # 14.29 %
+    (3, 20, 3),   # exactly 15 %
+    (0, 0, 1),    # nobody served in five years: share 0
+])
+def test_key_unit_share_bounds(key_units: int, units: int, star: int) -> None:
+    assert assess(facts(key_units_5y=key_units, units_5y=units)).star == star
+
+
+def test_dash_levels_have_no_requirement() -> None:
+    nothing = facts(contract_amount=Decimal(0), continuity=0, key_units_5y=0, units_5y=7,
+                    units=2, mean=Fraction(85))
+    result = assess(nothing)
+    assert result.star == 1
+    one_star = {c.key: (c.required, c.met) for c in result.checks_for(1)}
+    assert one_star["contract_amount"] == (None, True)
+    assert one_star["continuity"] == (None, True)
+    assert one_star["key_unit_share"] == (None, True)
+
+
+def test_a_level_requires_its_own_criteria() -> None:
+    # Everything of three stars except one unit short: two stars, and the missing check named.
+    result = assess(facts(units=5))
+    assert result.star == 2
+    missing = result.missing_for_next()
+    assert [(c.key, c.required, c.actual, c.gap) for c in missing] == [("units", 6, 5, 1)]
+
+
+def test_missing_for_next_gives_exact_gaps() -> None:
+    result = assess(facts(units=3, contract_amount=Decimal("299999"), mean=Fraction(254, 3)))
+    assert result.star == 0  # 84.67 fails even one star
+    assert {c.key: c.gap for c in result.missing_for_next()} == {"evaluation": Fraction(1, 3)}
+    assert assess(TOP).missing_for_next() == [] and assess(TOP).next_star is None
+
+
+def test_criteria_table_is_the_standard() -> None:
+    table = {c.key: c.minimum for c in CRITERIA}
+    assert table == {
+        "units": {1: 2, 2: 4, 3: 6},
+        "contract_amount": {1: None, 2: 300_000, 3: 500_000},
+        "continuity": {1: None, 2: 1, 3: 2},
+        "key_unit_share": {1: None, 2: Fraction(1, 10), 3: Fraction(3, 20)},
+        "evaluation": {1: 85, 2: 90, 3: 95},
+    }
+
+
+@pytest.mark.parametrize(("history", "expected"), [
+    ({1: {2024, 2025, 2026}}, 2),
+    ({1: {2023, 2024, 2026}}, 0),            # the gap year 2025 breaks the run
+    ({1: {2022, 2023, 2024, 2025}}, 0),      # no contract in 2026: no run ends there
+    ({1: {2025, 2026}, 2: {2020, 2021, 2022, 2023, 2024}}, 1),
+    ({1: {2026}, 2: {2024, 2026}}, 0),
+    ({}, 0),
+])
+def test_renewals_count_consecutive_years_ending_in_the_year(
+        history: dict[int, set[int]], expected: int) -> None:
+    assert renewals(history, 2026) == expected
+
+
+def test_json_has_numbers_not_fractions() -> None:
+    data = assess(facts(mean=Fraction(254, 3), key_units_5y=1, units_5y=3)).to_json()
+    assert set(data) == {"star", "criteria"}
+    assert len(data["criteria"]) == 15
+    by = {(c["star"], c["key"]): c for c in data["criteria"]}
+    assert by[(1, "evaluation")] == {"star": 1, "key": "evaluation", "required": 85,
+                                     "actual": 84.6667, "met": False}
+    assert by[(2, "key_unit_share")]["required"] == 0.1
+    assert by[(3, "key_unit_share")]["actual"] == 0.3333
+    assert by[(3, "contract_amount")]["actual"] == 500000
+    assert all(type(c["actual"]) in (int, float) for c in data["criteria"])
+
+
+# ---- the same figures gathered from a real database (SQLite and PostgreSQL) ----
+
+def facts_of(ctx: Context, provider_id: int, year: int = YEAR) -> Facts:
+    """Return the gathered facts of a provider-year."""
+    with read_session(ctx.engine) as session:
+        return gather_facts(session=session, actor=SYSTEM, provider_id=provider_id, year=year)
+
+
+def test_contract_figures_from_the_database(ctx: Context) -> None:
+    pid = make_provider(ctx)
+    other = make_provider(ctx, "别家公司")
+    make_client(ctx, pid, "甲医院", key_unit=True, years={2024: 1, 2025: 1, YEAR: 150000})
+    make_client(ctx, pid, "乙中学", years={2023: 1, 2024: 1, YEAR: "149999.99"})
+    make_client(ctx, pid, "丙银行", years={2022: 1})             # inside the five-year window
+    make_client(ctx, pid, "丁旧户", key_unit=True, years={2021: 1})  # outside it
+    make_client(ctx, other, "别家客户", key_unit=True, years={YEAR: 900000})
+    got = facts_of(ctx, pid)
+    assert got.units == 2
+    assert got.contract_amount == Decimal("299999.99")
+    assert got.continuity == 2      # 甲: 2024, 2025, 2026
+    assert (got.key_units_5y, got.units_5y) == (1, 3)
+    assert got.mean is None
+
+
+@pytest.mark.parametrize(("totals", "evaluation_met"), [
+    ([85, 85, 84], {1: False, 2: False, 3: False}),
+    ([85, 85, 85], {1: True, 2: False, 3: False}),
+    ([90, 90, 89], {1: True, 2: False, 3: False}),
+    ([95, 95, 95], {1: True, 2: True, 3: True}),
+])
+def test_mean_of_stored_forms_compared_unrounded(
+        ctx: Context, totals: list[int], evaluation_met: dict[int, bool]) -> None:
+    pid = make_provider(ctx)
+    cids = [make_client(ctx, pid, f"用户{i}", years={YEAR: 100000}) for i in range(3)]
+    open_campaign(ctx, pid, YEAR)
+    for cid, total in zip(cids, totals, strict=True):
+        submit(ctx, pid, YEAR, cid, total)
+    with read_session(ctx.engine) as session:
+        result = provider_eligibility(session=session, actor=SYSTEM, provider_id=pid, year=YEAR)
+    assert result.facts.mean == Fraction(sum(totals), 3)
+    got = {c.star: c.met for c in result.checks if c.key == "evaluation"}
+    assert got == evaluation_met
+
+
+def test_a_corrected_form_counts_once_with_its_latest_version(ctx: Context) -> None:
+    pid = make_provider(ctx)
+    first = make_client(ctx, pid, "甲", years={YEAR: 200000})
+    second = make_client(ctx, pid, "乙", years={YEAR: 100000})
+    open_campaign(ctx, pid, YEAR)
+    submit(ctx, pid, YEAR, first, 80)
+    submit(ctx, pid, YEAR, first, 90)    # a correction: version 2 supersedes 80
+    submit(ctx, pid, YEAR, second, 80)
+    assert facts_of(ctx, pid).mean == Fraction(170, 2)
+    with read_session(ctx.engine) as session:
+        assert provider_eligibility(session=session, actor=SYSTEM, provider_id=pid,
+                                    year=YEAR).star == 1
+
+
+def test_staff_of_another_provider_may_not_read(ctx: Context) -> None:
+    pid = make_provider(ctx)
+    stranger = Actor(username="x", role="staff", provider_id=pid + 1)
+    with read_session(ctx.engine) as session, pytest.raises(PermissionDenied):
+        provider_eligibility(session=session, actor=stranger, provider_id=pid, year=YEAR)

@@ -1,0 +1,165 @@
+"""The client's web form behind a link token: what it shows, checking it, storing it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from surveys.campaigns import campaign_accepts
+from surveys.errors import Conflict, FieldError, NotFound, ValidationFailed
+from surveys.i18n import tr
+from surveys.invitations import InvitationView, mark_opened, resolve_token
+from surveys.keys import Signer
+from surveys.models import Response
+from surveys.providers import check_header
+from surveys.responses import HEADER_KEYS, Attachments, append_response, latest_version
+from surveys.signature import png_is_blank
+from surveys.uploads import check_image
+from surveys.validation import ValidResponse, validate_response
+
+EDITABLE_HEADER = HEADER_KEYS[1:]  # department, manager, phone; the unit's name is fixed
+
+
+class InvalidLink(NotFound):
+    """The token is unknown, revoked, or its closed campaign holds no response."""
+
+    def __init__(self) -> None:
+        super().__init__(f"{tr('invalid_link', 'zh')} / {tr('invalid_link', 'en')}")
+
+
+class CampaignClosed(Conflict):
+    """The campaign no longer takes submissions or corrections."""
+
+    def __init__(self) -> None:
+        super().__init__("回访已结束，评价表不能再提交或更正 / "
+                         "the callback has closed; the form can no longer be submitted or corrected")
+
+
+@dataclass(frozen=True)
+class FormState:
+    """What a link shows: who evaluates whom, for which year, and the latest stored version."""
+
+    invitation_id: int
+    year: int
+    opens: date
+    closes: date
+    accepts: bool
+    provider: dict[str, str]
+    client: dict[str, str]
+    latest: Response | None
+    first_open: bool
+
+    @property
+    def window(self) -> tuple[date, date]:
+        """Return the dates an evaluation may carry."""
+        return self.opens, self.closes
+
+    def date_bounds(self, today: date) -> tuple[date, date]:
+        """Return the earliest and latest evaluation date a respondent may pick today."""
+        return self.opens, max(self.opens, min(today, self.closes))
+
+
+def _header(record: Any) -> dict[str, str]:
+    """Return the header fields of a provider or client row."""
+    return {key: str(getattr(record, key) or "") for key in HEADER_KEYS}
+
+
+def load_form_state(*, session: Session, token: str, today: date) -> FormState | None:
+    """Return what the link shows, or None when it must show only the invalid-link message."""
+    view = resolve_token(session=session, token=token)
+    if view is None or view.invitation.id is None:
+        return None
+    latest = latest_version(session=session, invitation_id=view.invitation.id)
+    accepts = campaign_accepts(view.campaign, today)
+    if latest is None and not accepts:
+        return None
+    client = _header(view.client)
+    if latest is not None:
+        client.update(json.loads(latest.header_json).get("client", {}))
+    return FormState(
+        invitation_id=view.invitation.id, year=view.campaign.year, opens=view.campaign.opens,
+        closes=view.campaign.closes, accepts=accepts, provider=_header(view.provider),
+        client=client, latest=latest, first_open=view.invitation.first_opened_at is None)
+
+
+def note_opened(*, session: Session, invitation_id: int) -> None:
+    """Record the first time the client opened its link (campaign progress)."""
+    mark_opened(session=session, invitation_id=invitation_id)
+
+
+def _open_view(session: Session, token: str, today: date) -> InvitationView:
+    """Return the invitation behind a token that still takes submissions, else raise."""
+    view = resolve_token(session=session, token=token)
+    if view is None or view.invitation.id is None:
+        raise InvalidLink()
+    if not campaign_accepts(view.campaign, today):
+        raise CampaignClosed()
+    return view
+
+
+def _attachment_errors(attachments: Attachments) -> list[FieldError]:
+    """Return the problems of the signature and the seal image."""
+    errors: list[FieldError] = []
+    if png_is_blank(attachments.signature_png):
+        errors.append(FieldError("signature", "请在签名框内手写签名", "please sign in the signature box"))
+    if attachments.seal_image is not None:
+        try:
+            check_image(attachments.seal_image, field="seal")
+        except ValidationFailed as exc:
+            errors += exc.errors
+    return errors
+
+
+def _header_errors(view: InvitationView, edits: Mapping[str, Any]) -> list[FieldError]:
+    """Return the problems of the client's edited header fields."""
+    fields = _header(view.client)
+    fields.update({k: str(v or "") for k, v in edits.items() if k in EDITABLE_HEADER})
+    try:
+        check_header(fields)
+    except ValidationFailed as exc:
+        return exc.errors
+    return []
+
+
+def review_web_form(
+    *, session: Session, token: str, raw: Mapping[str, Any], header_edits: Mapping[str, Any],
+    attachments: Attachments, today: date,
+) -> ValidResponse:
+    """Return the checked response without storing it, or raise ValidationFailed listing all."""
+    view = _open_view(session, token, today)
+    errors = _header_errors(view, header_edits) + _attachment_errors(attachments)
+    try:
+        valid = validate_response(raw, window=(view.campaign.opens, view.campaign.closes),
+                                  today=today)
+    except ValidationFailed as exc:
+        errors = exc.errors + errors
+        valid = None
+    if errors or valid is None:
+        raise ValidationFailed(errors)
+    return valid
+
+
+def submit_web_form(
+    *, session: Session, signer: Signer, token: str, raw: Mapping[str, Any],
+    header_edits: Mapping[str, Any], attachments: Attachments, submission_key: str,
+    supersedes_id: int | None, today: date,
+) -> Response:
+    """Return the stored version (origin 'web'); a repeated submission_key returns the first.
+
+    Raises InvalidLink, CampaignClosed, ValidationFailed, or Conflict when supersedes_id is no
+    longer the latest version (another tab or device stored one meanwhile).
+    """
+    valid = review_web_form(session=session, token=token, raw=raw, header_edits=header_edits,
+                            attachments=attachments, today=today)
+    view = _open_view(session, token, today)
+    assert view.invitation.id is not None
+    edits = {k: str(v or "").strip() for k, v in header_edits.items() if k in EDITABLE_HEADER}
+    return append_response(
+        session=session, signer=signer, invitation_id=view.invitation.id, valid=valid,
+        origin="web", attachments=attachments, header_edits=edits, supersedes_id=supersedes_id,
+        submission_key=submission_key)

@@ -1,0 +1,49 @@
+"""Receipts: the facts of a stored version and a PDF with embedded Chinese text."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from surveys.context import Context
+from surveys.receipts import receipt_filename, receipt_of, receipt_pdf
+from surveys.records import receipt_code
+from tests.factories import make_client, make_provider, open_campaign, submit
+from tests.test_web_form import signature_png
+
+
+def test_receipt_of_a_stored_version(ctx: Context) -> None:
+    provider = make_provider(ctx)
+    client = make_client(ctx, provider, "中关村/海淀 分校", years={2026: 1})
+    open_campaign(ctx, provider, 2026)
+    record = submit(ctx, provider, 2026, client, 93)
+    receipt = receipt_of(record)
+    assert (receipt.provider, receipt.client, receipt.total) == ("北京安防维保有限公司",
+                                                                "中关村/海淀 分校", 93)
+    assert sum(receipt.scores) == 93 and len(receipt.scores) == 9
+    assert receipt.code == receipt_code(record.record_hash) and len(receipt.code) == 19
+    assert receipt_filename(receipt) == "回执-中关村_海淀_分校-2026-v1.pdf"
+
+
+def test_receipt_pdf_embeds_font_and_states_the_facts(ctx: Context, tmp_path: Path) -> None:
+    provider = make_provider(ctx)
+    client = make_client(ctx, provider, "北京市第一医院", years={2026: 1})
+    open_campaign(ctx, provider, 2026)
+    record = submit(ctx, provider, 2026, client, 87, signature=signature_png())
+    receipt = receipt_of(record)
+    path = tmp_path / "r.pdf"
+    path.write_bytes(receipt_pdf(receipt, signature_png=record.signature_png,
+                                 verify_url=f"http://h/?h={record.record_hash}"))
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    for expected in ("用户评价回执", "北京市第一医院", "北京安防维保有限公司", "服务业务管理能力",
+                     "兑现服务承诺表现", "评价总分值", receipt.code, "2026-06-15", "张三",
+                     record.record_hash[:32]):
+        assert expected in text, expected
+    assert " 87" in text
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]
+    assert len(images) == 1  # the signature

@@ -39,6 +39,7 @@ def _verify_bundle(file: Path, as_json: bool) -> None:
         raise typer.Exit(1) from exc
     result = verify_bundle(data)
     lines = [result.summary()] + [f"  - {p}" for p in result.problems]
+    lines += [f"  note: {n}" for n in result.notes]
     emit({"ok": result.ok, "records": result.records, "key_fingerprint": result.key_fingerprint,
           "head": result.head, "problems": result.problems}, as_json, "\n".join(lines))
     if not result.ok:

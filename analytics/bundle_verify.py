@@ -1,0 +1,222 @@
+"""Offline check of an evidence bundle with nothing but the bundle: files, records, chain, tables."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from analytics.bundle_tables import check_tables
+from analytics.evidence_bundle import MANIFEST, manifest_digest
+from analytics.report import round2
+from analytics.stars import star_by_mean
+from surveys.form_a1 import ITEMS
+from surveys.keys import fingerprint, load_public_key, verify_signature
+from surveys.verify import entry_from_fields, verify_entries
+
+
+@dataclass
+class BundleResult:
+    """The outcome of checking a bundle: what was checked and every problem, by name."""
+
+    records: int = 0
+    key_fingerprint: str = ""
+    head: str | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Return True when nothing failed."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """Return a one-line summary naming the key fingerprint to compare with 'key show'."""
+        state = "OK" if self.ok else f"FAILED: {len(self.problems)} problem(s)"
+        return (f"bundle: {self.records} signed records; chain head {self.head}; "
+                f"public key fingerprint {self.key_fingerprint}; {state}")
+
+
+def verify_bundle(data: bytes, *, use_pdftotext: bool = True) -> BundleResult:
+    """Return the result of checking a bundle's bytes offline."""
+    result = BundleResult()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        files = {info.filename: archive.read(info) for info in archive.infolist()
+                 if not info.is_dir()}
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        result.problems.append(f"not a readable zip file: {exc}")
+        return result
+    if MANIFEST not in files:
+        result.problems.append("manifest.json missing")
+        return result
+    try:
+        manifest = json.loads(files.pop(MANIFEST).decode("utf-8"))
+        key = load_public_key(manifest["public_key"]["pem"])
+    except (ValueError, KeyError, TypeError) as exc:
+        result.problems.append(f"manifest.json unreadable: {exc}")
+        return result
+    result.key_fingerprint = fingerprint(key)
+    problems = result.problems
+    if manifest["public_key"].get("fingerprint") != result.key_fingerprint:
+        problems.append("manifest.json: the stated key fingerprint is not the key's")
+    if not verify_signature(key, manifest_digest(manifest), str(manifest.get("signature"))):
+        problems.append("manifest.json: signature invalid (manifest altered)")
+    _check_files(files, manifest, problems)
+    records = _check_records(manifest, key, result)
+    year = _year_records(manifest, records, problems)
+    _check_attachments(files, year, problems)
+    _check_summary(manifest, year, problems)
+    check_tables(files, year, problems)
+    if use_pdftotext and shutil.which("pdftotext") and "evidence.pdf" in files:
+        _check_pdf(files["evidence.pdf"], manifest, year, problems)
+    else:
+        result.notes.append("pdftotext not available: the PDF text was not compared")
+    return result
+
+
+def _check_files(files: dict[str, bytes], manifest: dict[str, Any], problems: list[str]) -> None:
+    """Compare every file's SHA-256 with the manifest; name added, missing and altered files."""
+    listed: dict[str, str] = manifest.get("files") or {}
+    for name in sorted(set(files) - set(listed)):
+        problems.append(f"file {name}: not listed in the manifest (added)")
+    for name, digest in sorted(listed.items()):
+        if name not in files:
+            problems.append(f"file {name}: missing from the bundle")
+        elif hashlib.sha256(files[name]).hexdigest() != digest:
+            problems.append(f"file {name}: SHA-256 does not match the manifest (altered)")
+
+
+def _check_records(manifest: dict[str, Any], key: Any, result: BundleResult
+                   ) -> dict[int, dict[str, Any]]:
+    """Check every record's hash and signature and the chain; return records by response id."""
+    records: dict[int, dict[str, Any]] = {}
+    entries = []
+    for raw in manifest.get("records") or []:
+        fields = raw["canonical"]
+        entries.append(entry_from_fields(fields, response_id=raw["response_id"],
+                                         stored_hash=raw["record_hash"],
+                                         signature=raw["signature"], key_id=raw["key_id"]))
+        records[int(raw["response_id"])] = raw
+    checked = verify_entries(entries, key)
+    result.records = checked.records
+    result.problems.extend(p.message for p in checked.problems)
+    provider_id = manifest.get("provider_id")
+    if any(e.provider_id != provider_id for e in entries):
+        result.problems.append("records of another provider are mixed into the chain")
+    chain = manifest.get("chain") or {}
+    result.head = checked.heads.get(int(provider_id)) if provider_id is not None else None
+    if result.head != chain.get("head_hash"):
+        result.problems.append(f"chain head {result.head} is not the manifest's "
+                               f"{chain.get('head_hash')} (records removed or added)")
+    if entries and max(e.seq for e in entries) != chain.get("head_seq"):
+        result.problems.append("the chain's last seq is not the manifest's head_seq")
+    return records
+
+
+def _year_records(manifest: dict[str, Any], records: dict[int, dict[str, Any]],
+                  problems: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Return the year's current and superseded records, checking the manifest's lists."""
+    year = manifest.get("year")
+    in_year = {rid: r for rid, r in records.items() if r["canonical"]["year"] == year}
+    superseded_ids = {r["canonical"]["supersedes_id"] for r in records.values()}
+    current = sorted(rid for rid in in_year if rid not in superseded_ids)
+    stated = manifest.get("year_records") or {}
+    if sorted(stated.get("current") or []) != current:
+        problems.append("manifest.json: the year's current forms are not the signed ones")
+    history = sorted(rid for rid in in_year if rid in superseded_ids)
+    if sorted(stated.get("superseded") or []) != history:
+        problems.append("manifest.json: the year's superseded versions are not the signed ones")
+    order = {rid: i for i, rid in enumerate(stated.get("current") or [])}
+    return {"current": [in_year[rid] for rid in sorted(current, key=lambda r: order.get(r, 0))],
+            "superseded": [in_year[rid] for rid in history]}
+
+
+def _check_attachments(files: dict[str, bytes], year: dict[str, list[dict[str, Any]]],
+                       problems: list[str]) -> None:
+    """Check that each signed image and scan of the year is in the bundle with its hash."""
+    by_hash = {hashlib.sha256(content).hexdigest(): name for name, content in files.items()
+               if name.startswith(("images/", "scans/"))}
+    for raw in [*year["current"], *year["superseded"]]:
+        fields = raw["canonical"]
+        for what in ("signature_sha256", "seal_sha256", "scan_sha256"):
+            digest = fields.get(what)
+            if digest and digest not in by_hash:
+                problems.append(f"response {raw['response_id']}: the signed {what[:-7]} "
+                                f"(sha256 {digest[:16]}…) is not in the bundle")
+
+
+def _check_summary(manifest: dict[str, Any], year: dict[str, list[dict[str, Any]]],
+                   problems: list[str]) -> None:
+    """Check the stated count, mean and star level against the signed current forms."""
+    totals = [int(r["canonical"]["total"]) for r in year["current"]]
+    mean = Fraction(sum(totals), len(totals)) if totals else None
+    summary = manifest.get("summary") or {}
+    if summary.get("units_responded") != len(totals):
+        problems.append("manifest.json: units responded differs from the signed forms")
+    if summary.get("mean_total") != round2(mean):
+        problems.append(f"manifest.json: mean score {summary.get('mean_total')} differs from "
+                        f"the signed forms' {round2(mean)}")
+    if summary.get("star_by_score") != star_by_mean(mean):
+        problems.append("manifest.json: the star level is not the one the signed forms support")
+
+
+def pdf_pages_text(pdf: bytes) -> list[str]:
+    """Return the text of each page of a PDF (pdftotext -layout)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "evidence.pdf"
+        path.write_bytes(pdf)
+        done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                              check=False, timeout=300)
+    if done.returncode != 0:
+        raise ValueError(done.stderr.decode(errors="replace").strip() or "pdftotext failed")
+    pages = done.stdout.decode("utf-8", errors="replace").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def _check_pdf(pdf: bytes, manifest: dict[str, Any], year: dict[str, list[dict[str, Any]]],
+               problems: list[str]) -> None:
+    """Check that each form page of evidence.pdf shows the signed scores, total and signer."""
+    try:
+        pages = pdf_pages_text(pdf)
+    except (ValueError, OSError, subprocess.SubprocessError) as exc:
+        problems.append(f"evidence.pdf: unreadable ({exc})")
+        return
+    layout = manifest.get("pdf") or {}
+    if len(pages) != layout.get("pages"):
+        problems.append(f"evidence.pdf: {len(pages)} pages, the manifest says {layout.get('pages')}")
+        return
+    head = (manifest.get("chain") or {}).get("head_hash") or ""
+    if head and head not in pages[0].replace(" ", ""):
+        problems.append("evidence.pdf: the cover does not show the chain head hash")
+    first = 1 + int(layout.get("summary_pages") or 0)
+    for raw, text in zip(year["current"], pages[first:], strict=False):
+        problems.extend(page_problems(raw, text))
+
+
+def page_problems(raw: dict[str, Any], text: str) -> list[str]:
+    """Return how one form page's text disagrees with its signed record."""
+    fields, name = raw["canonical"], f"evidence.pdf: page of response {raw['response_id']}"
+    found = []
+    if raw["record_hash"] not in text:
+        found.append(f"{name}: record hash missing (pages out of order or altered)")
+    for item, score in zip(ITEMS, fields["items"], strict=True):
+        match = re.search(rf"(?m)^\s*{item.no}\s+{item.name_zh}\s+{item.max_score}\s+(\d+)\s*$",
+                          text)
+        if match is None or int(match.group(1)) != score:
+            found.append(f"{name}: item {item.no} does not show the signed score {score}")
+    total = re.search(r"评价总分值\s+100\s+(\d+)", text)
+    if total is None or int(total.group(1)) != fields["total"]:
+        found.append(f"{name}: the total does not show the signed {fields['total']}")
+    if fields["signer_name"] not in text:
+        found.append(f"{name}: the signer {fields['signer_name']} is not shown")
+    return found

@@ -38,7 +38,8 @@ def _same(key: str, shown: Any, signed: Any, typed: bool) -> bool:
         if typed:
             return isinstance(shown, int) and not isinstance(shown, bool) and shown == signed
         return str(shown) == str(signed)
-    return str(shown if shown is not None else "") == str(safe_cell(signed))
+    text = str(shown if shown is not None else "")
+    return text.replace("\r", "\n") == str(safe_cell(signed)).replace("\r", "\n")
 
 
 def compare_rows(name: str, rows: list[dict[str, Any]], expected: dict[str, dict[str, Any]],

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session
 
-from analytics.eligibility import Eligibility, provider_eligibility
+from analytics.eligibility import CRITERIA, Eligibility, provider_eligibility
 from analytics.queries import invited_sql, provider_summary_sql, year_totals_sql
 from analytics.stars import exact_mean, points_to_next, star_by_mean
 from analytics.trend_queries import progress_sql
@@ -133,3 +133,63 @@ def provider_summary(*, session: Session, actor: Actor, year: int) -> pd.DataFra
                      "max_total": row["max_total"], "star_by_score": star_by_mean(mean)})
     return pd.DataFrame(rows, columns=["provider_id", "responses", "mean_total", "min_total",
                                        "max_total", "star_by_score"])
+
+
+def format_value(key: str, value: int | Fraction | Decimal | None) -> str:
+    """Return a criterion's value for display: CNY with separators, shares in %, 2-decimal means."""
+    if value is None:
+        return "—"
+    number = Fraction(value)
+    if key == "key_unit_share":
+        return f"{to_float(number * 100)}%"
+    if key == "contract_amount":
+        return f"¥{float(number):,.2f}"
+    if key == "evaluation":
+        return f"{to_float(number):.2f}"
+    return str(int(number)) if number.denominator == 1 else f"{to_float(number)}"
+
+
+def criteria_frame(eligibility: Eligibility, lang: str = "zh") -> pd.DataFrame:
+    """Return one row per criterion: its name, the actual value and each star's requirement (✓/✗)."""
+    rows = []
+    for criterion in CRITERIA:
+        row: dict[str, str] = {
+            "key": criterion.key,
+            "criterion": criterion.clause_en if lang == "en" else criterion.clause_zh,
+            "actual": format_value(criterion.key, eligibility.facts.actual(criterion.key)),
+        }
+        for check in eligibility.checks:
+            if check.key == criterion.key:
+                mark = "✓" if check.met else "✗"
+                row[f"{check.star}★"] = f"{mark} ≥ {format_value(check.key, check.required)}" \
+                    if check.required is not None else "—"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def missing_lines(eligibility: Eligibility, lang: str = "zh") -> list[str]:
+    """Return one line per unmet criterion of the next level: name, actual -> required, gap."""
+    names = {c.key: (c.clause_en if lang == "en" else c.clause_zh) for c in CRITERIA}
+    lines = []
+    for check in eligibility.missing_for_next():
+        gap = format_value(check.key, check.gap)
+        label = "missing" if lang == "en" else "还差"
+        lines.append(f"{names[check.key]}: {format_value(check.key, check.actual)} → "
+                     f"{format_value(check.key, check.required)} ({label} {gap})")
+    return lines
+
+
+@dataclass(frozen=True)
+class OverviewPage:
+    """What the overview page shows: the year's overview and the campaign's progress."""
+
+    overview: YearOverview
+    progress: pd.DataFrame
+
+
+def overview_page(*, session: Session, actor: Actor, provider_id: int, year: int) -> OverviewPage:
+    """Return the overview of a provider-year together with its campaign progress."""
+    return OverviewPage(
+        overview=year_overview(session=session, actor=actor, provider_id=provider_id, year=year),
+        progress=campaign_progress(session=session, actor=actor, provider_id=provider_id,
+                                   year=year))

@@ -1,0 +1,77 @@
+"""kill -9 a writer in the middle of its batches, many times: nothing acknowledged is lost."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import time
+from collections import Counter
+
+import pytest
+from sqlalchemy import text
+
+from surveys.context import Context
+from tests.fault_support import (
+    ROOT,
+    chain_is_linear,
+    cli_env,
+    seed_invitations,
+    star_survey,
+    stored_keys,
+    verify_ok,
+    writer_command,
+)
+
+KILLS = 12
+PER_WRITER = 12
+
+
+def _run_and_kill(env: dict[str, str], tag: str, ids: list[int], delay: float,
+                  ) -> tuple[list[list[str]], list[str]]:
+    """Return (batches begun, keys acknowledged) of a writer killed with SIGKILL after delay."""
+    process = subprocess.Popen(writer_command(tag, ids, batch=3), cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, text=True, bufsize=1)
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "READY"
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    out = process.stdout.read()
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL or "ERR" not in out
+    batches = [line[6:].split(",") for line in out.splitlines() if line.startswith("BATCH ")]
+    acked = [key for line in out.splitlines() if line.startswith("ACK ")
+             for key in line[4:].split(",")]
+    return batches, acked
+
+
+def test_killed_writers_lose_no_acknowledged_form_and_leave_no_half_batch(ctx: Context) -> None:
+    if ctx.engine.dialect.name != "sqlite":
+        pytest.skip("kill -9 recovery is checked on the SQLite file (PRAGMA integrity_check)")
+    provider_id, ids = seed_invitations(ctx, KILLS * PER_WRITER)
+    _ = ctx.signer
+    env = cli_env(ctx)
+    chooser = random.Random(7)
+    batches: list[list[str]] = []
+    acked: list[str] = []
+    for kill in range(KILLS):
+        began, done = _run_and_kill(env, f"k{kill}", ids[kill * PER_WRITER:(kill + 1) * PER_WRITER],
+                                    chooser.uniform(0.0, 0.25))
+        batches += began
+        acked += done
+
+    stored = Counter(stored_keys(ctx.engine))
+    assert all(count == 1 for count in stored.values())
+    assert set(acked) <= set(stored)  # every acknowledged form survived the kill
+    for batch in batches:  # each transaction is all there or not there at all
+        assert {key in stored for key in batch} in ({True}, {False}), batch
+    assert 0 < len(acked) and len(stored) < KILLS * PER_WRITER  # kills interrupted writing
+    print(f"{len(acked)} acknowledged, {len(stored)} stored, {len(batches)} batches begun")
+
+    with ctx.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+    chain_is_linear(ctx.engine, provider_id)
+    verify_ok(ctx.engine, ctx.signer)
+    checked = star_survey(env, "verify")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "OK" in checked.stdout

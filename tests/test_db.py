@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
 
 from surveys.context import Context
 from surveys.db import is_sqlite, make_engine, read_session, run_write
 from surveys.models import Provider
 from surveys.schema import upgrade
-from sqlmodel import select
 
 
 def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:

@@ -209,7 +209,8 @@ def _form_page(pdf: EvidencePDF, data: EvidenceData, r: Response) -> None:
     pdf.cell(0, 8, "用户评价表", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.font(8)
     pdf.cell(0, 5, f"T/BAX—2022 表 A.1 · {data.year} 年度回访 · 记录号 {r.id} · 第 {r.version} 版"
-             f" · 链序号 seq {r.seq}", align="C", new_x="LMARGIN", new_y="NEXT")
+             f" · 链序号 seq {r.seq}" + (f" · 更正记录号 {r.supersedes_id}" if r.supersedes_id else ""),
+             align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     header = header_of(r)
     pdf.font(9)

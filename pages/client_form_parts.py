@@ -1,0 +1,99 @@
+"""Pieces of the public client form: throttling bad links, the receipt, the score summary."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import time
+import uuid
+
+import streamlit as st
+
+from pages.common import app_context, t
+from surveys.form_a1 import ITEMS, MAX_TOTAL, TOTAL_NAME_EN, TOTAL_NAME_ZH
+from surveys.links import resolve_base_url
+from surveys.models import Response
+from surveys.receipts import receipt_filename, receipt_of, receipt_pdf
+from surveys.throttle import Throttle
+
+THROTTLE = Throttle()  # one per server process: bad links are counted per browser
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md_escape(text: str) -> str:
+    """Return user text with Markdown (and HTML) specials escaped for st.markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def browser_key() -> str:
+    """Return the key bad links are counted under: the browser's cookie, else the session."""
+    cookie = st.context.cookies.get("_streamlit_xsrf") if st.context.cookies else None
+    if cookie:
+        return "c:" + hashlib.sha256(cookie.encode()).hexdigest()[:24]
+    if "form_throttle_key" not in st.session_state:
+        st.session_state["form_throttle_key"] = uuid.uuid4().hex
+    return "s:" + str(st.session_state["form_throttle_key"])
+
+
+def guard_lookup(key: str) -> None:
+    """Refuse (and stop) or slow down the token lookup according to the throttle."""
+    verdict = THROTTLE.check(key, time.monotonic())
+    if verdict.refuse:
+        st.error(t("form_too_many").format(minutes=max(1, math.ceil(verdict.retry_after / 60))))
+        st.stop()
+    if verdict.wait:
+        time.sleep(verdict.wait)
+
+
+def refuse_link(key: str, token: str) -> None:
+    """Count a bad link once per session and token, show the one plain message, stop."""
+    seen: set[str] = st.session_state.setdefault("form_bad_seen", set())
+    if token not in seen:
+        seen.add(token)
+        THROTTLE.record_failure(key, time.monotonic())
+    st.error(t("invalid_link"))
+    st.stop()
+
+
+def lang() -> str:
+    """Return the session's language."""
+    return str(st.session_state.get("lang", "zh"))
+
+
+def score_table(scores: tuple[int, ...] | list[int], total: int) -> str:
+    """Return a Markdown table of the nine scores and the total."""
+    en = lang() == "en"
+    rows = [f"| {t('form_item')} | {t('form_max')} | {t('form_score')} |", "|---|---:|---:|"]
+    rows += [f"| {item.no}. {item.name(lang())} | {item.max_score} | **{score}** |"
+             for item, score in zip(ITEMS, scores, strict=True)]
+    rows.append(f"| {TOTAL_NAME_EN if en else TOTAL_NAME_ZH} | {MAX_TOTAL} | **{total}** |")
+    return "\n".join(rows)
+
+
+def _pdf_of(record: Response) -> bytes:
+    """Return the receipt PDF of a version, made once per session."""
+    cache: dict[str, bytes] = st.session_state.setdefault("form_pdf_cache", {})
+    if record.record_hash not in cache:
+        settings = app_context().settings
+        base = resolve_base_url(settings.base_url, settings.port)
+        cache[record.record_hash] = receipt_pdf(receipt_of(record),
+                                                signature_png=record.signature_png,
+                                                verify_url=f"{base}/?h={record.record_hash}")
+    return cache[record.record_hash]
+
+
+def render_receipt(record: Response) -> None:
+    """Show the receipt of a stored version with its PDF download."""
+    receipt = receipt_of(record)
+    with st.container(border=True):
+        st.subheader(t("form_receipt"))
+        left, right = st.columns(2)
+        left.metric(t("form_total"), f"{receipt.total} / {MAX_TOTAL}")
+        right.metric(t("form_date"), receipt.evaluation_date.isoformat())
+        st.markdown(f"{t('form_receipt_code')}: **`{receipt.code}`** · "
+                    f"{t('form_version').format(version=receipt.version)}")
+        st.markdown(score_table(receipt.scores, receipt.total))
+        st.download_button(t("form_download"), data=_pdf_of(record),
+                           file_name=receipt_filename(receipt), mime="application/pdf",
+                           key=f"form_dl_{record.record_hash[:12]}", width="stretch")

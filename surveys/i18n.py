@@ -288,6 +288,43 @@ STRINGS.update({
 })
 
 
+# Evidence export and public record verification (issue 4).
+STRINGS.update({
+    "ev_title": ("年度回访证据包", "Annual callback evidence bundle"),
+    "ev_intro": ("导出某服务单位某年度的用户评价证据：PDF（每页含记录哈希与二维码、盖章位置）、"
+                 "电子表格、扫描件及签名清单。评价组织可用 star-survey verify 离线核验。",
+                 "Export a provider-year's client evaluations as evidence: a PDF (record hash, "
+                 "QR code and stamp box on every page), spreadsheets, scans and a signed "
+                 "manifest. Assessors check it offline with star-survey verify."),
+    "ev_provider": ("服务单位", "Provider"),
+    "ev_year": ("年度", "Year"),
+    "ev_no_provider": ("没有可导出的服务单位。", "No provider to export."),
+    "ev_no_campaign": ("该服务单位还没有回访活动。", "This provider has no campaign yet."),
+    "ev_build": ("生成证据包", "Build the bundle"),
+    "ev_building": ("正在生成证据包…", "Building the bundle…"),
+    "ev_built": ("证据包已生成：{n} 份评价表，{size} KB。", "Bundle ready: {n} forms, {size} KB."),
+    "ev_download": ("下载证据包 (.zip)", "Download the bundle (.zip)"),
+    "ev_fingerprint": ("公钥指纹（请与评价组织核对）", "Public key fingerprint (compare with the "
+                       "assessor's copy)"),
+    "ev_head": ("记录链头哈希", "Chain head hash"),
+    "ev_verify_title": ("评价记录验证", "Verify an evaluation record"),
+    "ev_verify_ok": ("记录存在且未被篡改，签名有效。", "The record exists, unaltered, and its "
+                     "signature is valid."),
+    "ev_verify_bad": ("记录已被篡改或签名无效，请勿采信。", "The record was altered or its signature "
+                      "is invalid: do not rely on it."),
+    "ev_verify_missing": ("未找到该记录。", "Record not found."),
+    "ev_verify_superseded": ("此版本后来已被更正（存在更新的版本）。", "This version was later "
+                             "corrected (a newer version exists)."),
+    "ev_provider_name": ("服务单位", "Provider"),
+    "ev_client_name": ("用户单位", "Client unit"),
+    "ev_eval_date": ("评价日期", "Evaluation date"),
+    "ev_total": ("评价总分值", "Total score"),
+    "ev_version": ("版本", "Version"),
+    "ev_receipt": ("回执码", "Receipt code"),
+    "ev_hash": ("记录哈希", "Record hash"),
+})
+
+
 def tr(key: str, lang: str = DEFAULT_LANG) -> str:
     """Return the UI string for key in lang (the key itself when unknown)."""
     pair = STRINGS.get(key)

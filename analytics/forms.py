@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
+from PIL import Image
 from sqlmodel import Session
 
 from analytics.trend_queries import client_forms_sql, provider_clients_sql
@@ -65,6 +67,18 @@ class FormDetail:
     versions: pd.DataFrame
 
 
+def displayable_image(data: bytes | None) -> bytes | None:
+    """Return image bytes that decode as PNG/JPEG (a damaged or missing image gives None)."""
+    if not data:
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (OSError, SyntaxError, ValueError):
+        return None
+    return data
+
+
 def form_detail(*, session: Session, actor: Actor, response_id: int) -> FormDetail:
     """Return one form version in full with the history of its invitation's versions."""
     record = get_response(session=session, actor=actor, response_id=response_id)
@@ -85,6 +99,7 @@ def form_detail(*, session: Session, actor: Actor, response_id: int) -> FormDeta
         signer_phone=record.signer_phone, evaluation_date=record.evaluation_date,
         submitted_at=record.submitted_at, origin=record.origin, comment=record.comment,
         version=record.version, record_hash=record.record_hash,
-        signature_png=record.signature_png, seal_image=record.seal_image,
+        signature_png=displayable_image(record.signature_png),
+        seal_image=displayable_image(record.seal_image),
         has_scan=record.scan is not None, versions=versions,
     )

@@ -1,0 +1,50 @@
+"""Dashboard widgets shared by the overview, trends and drill-down pages (not a page itself)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from analytics.exports import csv_bytes, xlsx_bytes
+from analytics.trends import provider_years
+from pages.common import t
+from surveys.access import Actor
+from surveys.providers import list_providers
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def plain(text: object) -> str:
+    """Return user-typed text with Markdown characters escaped (shown literally in st.markdown)."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def choose_provider_year(session: Session, actor: Actor) -> tuple[int, int] | None:
+    """Render the provider and year selectors; return (provider_id, year) or None if none."""
+    providers = list_providers(session=session, actor=actor)
+    if not providers:
+        return None
+    names = {int(p.id): p.name for p in providers if p.id is not None}
+    left, right = st.columns([3, 1])
+    provider_id = left.selectbox(t("dash_provider"), options=list(names),
+                                 format_func=lambda pid: names[pid], key="dash_provider")
+    years = provider_years(session=session, actor=actor, provider_id=int(provider_id)) \
+        or [date.today().year]
+    year = right.selectbox(t("dash_year"), options=years, key=f"dash_year_{provider_id}")
+    return int(provider_id), int(year)
+
+
+def downloads(tables: dict[str, pd.DataFrame], stem: str) -> None:
+    """Render CSV downloads of each table and one XLSX of them all."""
+    with st.expander(t("dash_download")):
+        for name, frame in tables.items():
+            st.download_button(f"{t('dash_download_csv')}: {name}", data=csv_bytes(frame),
+                               file_name=f"{stem}-{name}.csv", mime="text/csv",
+                               key=f"csv_{stem}_{name}")
+        st.download_button(t("dash_download_xlsx"), data=xlsx_bytes(tables),
+                           file_name=f"{stem}.xlsx", key=f"xlsx_{stem}",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,63 @@
+"""Drill-down: one client's forms across years, and one form in full with its versions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.forms import client_forms, form_detail, provider_clients
+from pages.common import app_context, current_actor, language_switch, t
+from pages.dash_select import choose_provider_year, plain
+from surveys.db import read_session
+from surveys.form_a1 import CLIENT_HEADER
+
+lang = language_switch()
+st.title(t("dash_drill_title"))
+with read_session(app_context().engine) as session:
+    actor = current_actor()
+    choice = choose_provider_year(session, actor)
+    if choice is None:
+        st.info(t("dash_no_providers"))
+        st.stop()
+    provider_id, _year = choice
+    clients = provider_clients(session=session, actor=actor, provider_id=provider_id)
+    if clients.empty:
+        st.info(t("dash_no_clients"))
+        st.stop()
+    names = dict(zip(clients["client_id"].astype(int), clients["name"], strict=True))
+    client_id = st.selectbox(t("dash_choose_client"), options=list(names),
+                             format_func=lambda cid: names[cid], key=f"dash_client_{provider_id}")
+    forms = client_forms(session=session, actor=actor, client_id=int(client_id))
+    if forms.empty:
+        st.info(t("dash_no_data"))
+        st.stop()
+    st.subheader(t("dash_forms_of_client"))
+    st.dataframe(forms.rename(columns={
+        "year": t("dash_year"), "total": t("dash_total"), "evaluation_date": t("dash_eval_date"),
+        "signer_name": t("dash_signer"), "origin": t("dash_origin"),
+        "version": t("dash_version")}), hide_index=True, width="stretch")
+    labels = {int(r.response_id): f"{r.year} · {t('dash_total')} {r.total}"
+              for r in forms.itertuples()}
+    response_id = st.selectbox(t("dash_choose_form"), options=list(labels),
+                               format_func=lambda rid: labels[rid], key=f"dash_form_{client_id}")
+    form = form_detail(session=session, actor=actor, response_id=int(response_id))
+
+st.subheader(f"{t('dash_form')} {form.year} (v{form.version})")
+for key, zh, en in CLIENT_HEADER:
+    st.markdown(f"**{en if lang == 'en' else zh}:** {plain(form.header.get('client', {}).get(key, ''))}")
+items = form.items.drop(columns=["name_en" if lang != "en" else "name_zh"])
+st.dataframe(items, hide_index=True, width="stretch")
+left, right = st.columns(2)
+left.metric(t("dash_total"), form.total)
+right.metric(t("dash_eval_date"), form.evaluation_date.isoformat())
+st.markdown(f"**{t('dash_signer')}:** {plain(form.signer_name)} {plain(form.signer_title)} · "
+            f"**{t('dash_origin')}:** {form.origin} · **{t('dash_submitted')}:** "
+            f"{form.submitted_at:%Y-%m-%d %H:%M} UTC")
+if form.comment:
+    st.markdown(f"**{t('dash_comment')}:**")
+    st.text(form.comment)
+if form.signature_png:
+    st.image(form.signature_png, caption=t("dash_signature"), width=240)
+if form.seal_image:
+    st.image(form.seal_image, caption=t("dash_seal"), width=160)
+st.markdown(f"**{t('dash_history')}**")
+st.dataframe(form.versions, hide_index=True, width="stretch")

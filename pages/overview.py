@@ -1,0 +1,80 @@
+"""Overview of a provider's year: headline figures, §5 star eligibility, items, callback progress."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.overview import criteria_frame, items_frame, missing_lines, overview_page, to_float
+from pages.common import app_context, current_actor, language_switch, t
+from pages.dash_select import choose_provider_year, downloads
+from surveys.db import read_session
+
+lang = language_switch()
+st.title(t("dash_overview_title"))
+with read_session(app_context().engine) as session:
+    actor = current_actor()
+    choice = choose_provider_year(session, actor)
+    if choice is None:
+        st.info(t("dash_no_providers"))
+        st.stop()
+    provider_id, year = choice
+    data = overview_page(session=session, actor=actor, provider_id=provider_id, year=year)
+
+ov, eligibility = data.overview, data.overview.eligibility
+rate = to_float(ov.response_rate * 100, 1) if ov.response_rate is not None else None
+first, second, third = st.columns(3)
+first.metric(t("dash_responses"), f"{ov.responses} / {ov.invited}")
+second.metric(t("dash_response_rate"), "—" if rate is None else f"{rate}%")
+third.metric(t("dash_mean_total"), "—" if ov.mean is None else f"{to_float(ov.mean):.2f}")
+st.caption(f"{t('dash_min_max')}: {ov.min_total if ov.min_total is not None else '—'} / "
+           f"{ov.max_total if ov.max_total is not None else '—'}")
+
+st.subheader(t("dash_star_eligible"))
+badge = "★" * eligibility.star + "☆" * (3 - eligibility.star)
+st.markdown(f"## {badge}  {eligibility.star}")
+if eligibility.star == 0:
+    st.caption(t("dash_star_none"))
+notes = [t("dash_star_by_score").format(star=ov.star_by_score)]
+if ov.points_to_next is not None:
+    notes.append(t("dash_points_next").format(points=f"{to_float(ov.points_to_next):.2f}"))
+st.caption(" · ".join(notes))
+criteria = criteria_frame(eligibility, lang)
+st.markdown(f"**{t('dash_criteria')}**")
+st.dataframe(criteria.drop(columns=["key"]).rename(
+    columns={"criterion": t("dash_criterion"), "actual": t("dash_actual")}),
+    hide_index=True, width="stretch")
+if eligibility.next_star is None:
+    st.success(t("dash_top_level"))
+else:
+    st.markdown(t("dash_missing_next").format(star=eligibility.next_star))
+    for line in missing_lines(eligibility, lang):
+        st.markdown(f"- {line}")
+
+st.subheader(t("dash_items"))
+items = items_frame(ov)
+if ov.responses:
+    weakest = [f"{s.item.no}. {s.item.name(lang)} ({to_float(s.share * 100, 1)}%)"
+               for s in ov.weakest() if s.share is not None]
+    st.markdown(f"**{t('dash_weakest')}:** " + "; ".join(weakest))
+    shown = items.drop(columns=["name_en" if lang != "en" else "name_zh"])
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={"share": st.column_config.ProgressColumn(
+                     t("dash_share"), min_value=0.0, max_value=1.0, format="percent")})
+else:
+    st.info(t("dash_no_data"))
+
+st.subheader(t("dash_progress"))
+progress = data.progress
+if progress.empty:
+    st.info(t("dash_no_campaign"))
+else:
+    answered = int((progress["status"] == "answered").sum())
+    st.progress(answered / len(progress), text=f"{answered} / {len(progress)}")
+    table = progress.assign(status=[t(f"dash_status_{s}") for s in progress["status"]])
+    st.dataframe(table[["client", "status", "first_opened_at", "total", "evaluation_date"]].rename(
+        columns={"client": t("dash_client"), "status": t("dash_status"),
+                 "first_opened_at": t("dash_opened_at"), "total": t("dash_total"),
+                 "evaluation_date": t("dash_eval_date")}), hide_index=True, width="stretch")
+
+downloads({"criteria": criteria, "items": items, "progress": progress},
+          stem=f"overview-{provider_id}-{year}")

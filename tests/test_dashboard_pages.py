@@ -1,0 +1,116 @@
+"""The dashboard pages (overview, trends, drill-down) run on a small database without errors."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from surveys import users
+from surveys.access import SYSTEM
+from surveys.context import Context
+from surveys.db import run_write
+from tests.factories import make_client, make_provider, open_campaign, submit
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def small_db(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Return ids of a provider with four clients over two years; the app points at it."""
+    pid = make_provider(ctx, "京安技防运维服务有限公司")
+    cids = [make_client(ctx, pid, name, key_unit=index == 0, years={2025: 90000, 2026: 80000})
+            for index, name in enumerate(["北京市第一人民医院", "朝阳区实验中学", "海淀区图书馆",
+                                          "=HYPERLINK(\"x\")"])]
+    for year, totals in ((2025, [88, 91, 86]), (2026, [93, 95, 90])):
+        open_campaign(ctx, pid, year)
+        for cid, total in zip(cids, totals, strict=False):
+            submit(ctx, pid, year, cid, total)
+    submit(ctx, pid, 2026, cids[0], 96)  # a correction: version 2
+    monkeypatch.setenv("STAR_SURVEY_DB", ctx.settings.db_url)
+    monkeypatch.setenv("STAR_SURVEY_DATA_DIR", str(ctx.settings.data_dir))
+    monkeypatch.setenv("STAR_SURVEY_BASE_URL", "http://survey.test")
+    run_write(ctx.engine, lambda s: users.create_user(
+        session=s, actor=SYSTEM, username="admin@test", password=PASSWORD, role="admin"))
+    return {"provider": pid, "client": cids[0]}
+
+
+def page(name: str) -> AppTest:
+    """Return an AppTest of one dashboard page, signed in as an administrator, after a run."""
+    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=30)
+    at.session_state["ws_user"] = "admin@test"
+    at.session_state["ws_seen"] = time.time()
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """Return the markdown, captions and metric values of a run as one string."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [str(m.value) for m in at.metric]
+    return "\n".join(parts)
+
+
+def test_overview_shows_figures_star_and_progress(small_db: dict[str, int]) -> None:
+    at = page("overview")
+    assert not at.exception
+    at.selectbox(key=f"dash_year_{small_db['provider']}").set_value(2026).run()
+    assert not at.exception
+    values = {m.label: m.value for m in at.metric}
+    assert values["回复数"] == "3 / 4"
+    assert values["平均总分"] == "93.67"          # (96 + 95 + 90) / 3, the correction counts
+    body = texts(at)
+    assert "★★☆  2" in body                        # 4 units, ¥320,000, 1 renewal, 25 % key
+    assert "仅按评价分：2 星 · 评价分距下一星级还差 1.33 分" in body
+    criteria = at.dataframe[0].value
+    assert list(criteria.columns) == ["要求", "实际", "1★", "2★", "3★"]
+    assert list(criteria.iloc[0]) == ["一年内服务用户单位数量", "4", "✓ ≥ 2", "✓ ≥ 4", "✗ ≥ 6"]
+    assert "距 3 星还缺：" in body
+    assert "- 一年内服务用户单位数量: 4 → 6 (还差 2)" in body
+    assert "- 当年维保合同总金额（元）: ¥320,000.00 → ¥500,000.00 (还差 ¥180,000.00)" in body
+    progress = at.dataframe[-1].value
+    assert sorted(progress["状态"]) == ["已评价", "已评价", "已评价", "未打开"]
+
+
+def test_overview_in_english(small_db: dict[str, int]) -> None:
+    at = page("overview")
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert "Star overview" in [title.value for title in at.title]
+    assert "The three weakest items" in texts(at)
+
+
+def test_trends_draws_four_charts(small_db: dict[str, int]) -> None:
+    at = page("trends")
+    assert not at.exception
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 4
+    spec = json.loads(charts[0].proto.spec)
+    assert spec["title"] == "年度平均总分与星级分数线"
+
+
+def test_drilldown_shows_a_form_with_its_versions(small_db: dict[str, int]) -> None:
+    at = page("drilldown")
+    assert not at.exception
+    at.selectbox(key=f"dash_client_{small_db['provider']}").set_value(small_db["client"]).run()
+    assert not at.exception
+    forms = at.dataframe[0].value
+    assert list(forms["总分"]) == [96, 88]          # current versions, newest year first
+    history = at.dataframe[-1].value
+    assert list(history["version"]) == [1, 2] and list(history["total"]) == [93, 96]
+    assert "张三" in texts(at)
+
+
+def test_pages_without_providers_say_so(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STAR_SURVEY_DB", ctx.settings.db_url)
+    monkeypatch.setenv("STAR_SURVEY_DATA_DIR", str(ctx.settings.data_dir))
+    run_write(ctx.engine, lambda s: users.create_user(
+        session=s, actor=SYSTEM, username="admin@test", password=PASSWORD, role="admin"))
+    for name in ("overview", "trends", "drilldown"):
+        at = page(name)
+        assert not at.exception
+        assert [i.value for i in at.info] == ["没有可查看的服务单位。请先登录或登记服务单位。"]

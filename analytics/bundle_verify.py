@@ -198,9 +198,13 @@ def _check_pdf(pdf: bytes, manifest: dict[str, Any], year: dict[str, list[dict[s
     head = (manifest.get("chain") or {}).get("head_hash") or ""
     if head and head not in pages[0].replace(" ", ""):
         problems.append("evidence.pdf: the cover does not show the chain head hash")
-    first = 1 + int(layout.get("summary_pages") or 0)
-    for raw, text in zip(year["current"], pages[first:], strict=False):
-        problems.extend(page_problems(raw, text))
+    spans = layout.get("form_pages") or {}
+    for raw in year["current"]:
+        span = spans.get(str(raw["response_id"]))
+        if not span or not 1 <= span[0] <= span[1] <= len(pages):
+            problems.append(f"evidence.pdf: no page of response {raw['response_id']}")
+            continue
+        problems.extend(page_problems(raw, "\n".join(pages[span[0] - 1:span[1]])))
 
 
 def page_problems(raw: dict[str, Any], text: str) -> list[str]:

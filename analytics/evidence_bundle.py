@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from analytics.evidence_data import STAR_NAMES, EvidenceData
-from analytics.evidence_pdf import render_evidence_pdf, scan_file_name
+from analytics.evidence_pdf import RenderedPDF, render_evidence_pdf, scan_file_name
 from analytics.evidence_tables import TableRow, csv_bytes, row_from_fields, xlsx_bytes
 from surveys.form_a1 import FORM_ID
 from surveys.keys import Signer
@@ -81,7 +81,7 @@ def _attachments(data: EvidenceData) -> dict[str, bytes]:
 
 
 def build_manifest(data: EvidenceData, files: dict[str, bytes], signer: Signer,
-                   summary_pages: int) -> dict[str, Any]:
+                   rendered: RenderedPDF) -> dict[str, Any]:
     """Return the signed manifest: records, chain head, public key and every file's SHA-256."""
     head = data.head
     manifest: dict[str, Any] = {
@@ -102,8 +102,8 @@ def build_manifest(data: EvidenceData, files: dict[str, bytes], signer: Signer,
                   "head_hash": head.record_hash if head else None},
         "year_records": {"current": [r.id for r in data.current],
                          "superseded": [r.id for r in data.history]},
-        "pdf": {"pages": 1 + summary_pages + len(data.current),
-                "summary_pages": summary_pages},
+        "pdf": {"pages": rendered.pages, "summary_pages": rendered.summary_pages,
+                "form_pages": {str(rid): list(span) for rid, span in rendered.form_pages.items()}},
         "records": [entry.manifest_entry() for entry in data.chain],
         "files": {path: hashlib.sha256(content).hexdigest()
                   for path, content in sorted(files.items())},
@@ -120,13 +120,13 @@ def build_bundle(data: EvidenceData, signer: Signer, progress: Progress | None =
         if progress is not None:
             progress(done, steps, label)
 
-    pdf, summary_pages = render_evidence_pdf(data, note)
+    rendered = render_evidence_pdf(data, note)
     current, history = table_rows(data)
-    files = {"evidence.pdf": pdf, "responses.csv": csv_bytes([*current, *history]),
+    files = {"evidence.pdf": rendered.content, "responses.csv": csv_bytes([*current, *history]),
              "responses.xlsx": xlsx_bytes(summary_pairs(data), current, history)}
     files.update(_attachments(data))
     note(steps - 1, steps, "tables")
-    manifest = build_manifest(data, files, signer, summary_pages)
+    manifest = build_manifest(data, files, signer, rendered)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import qrcode
@@ -201,10 +202,11 @@ def _image(pdf: EvidencePDF, data: bytes | None, x: float, y: float, w: float, h
         pdf.cell(w, 4, "（图像无法显示 unreadable image）", align="C")
 
 
-def _form_page(pdf: EvidencePDF, data: EvidenceData, r: Response) -> None:
-    """Draw one form as Table A.1."""
+def _form_page(pdf: EvidencePDF, data: EvidenceData, r: Response) -> int:
+    """Draw one form as Table A.1; return its first page number."""
     pdf.add_page()
     pdf.page_hash = r.record_hash
+    first = pdf.page_no()
     pdf.font(15, bold=True)
     pdf.cell(0, 8, "用户评价表", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.font(8)
@@ -236,6 +238,7 @@ def _form_page(pdf: EvidencePDF, data: EvidenceData, r: Response) -> None:
         total.cell(str(MAX_TOTAL))
         total.cell(str(r.total), style=FontFace(emphasis="BOLD"))
     _signing_block(pdf, r)
+    return first
 
 
 def _signing_block(pdf: EvidencePDF, r: Response) -> None:
@@ -257,7 +260,7 @@ def _signing_block(pdf: EvidencePDF, r: Response) -> None:
     pdf.set_y(max(pdf.get_y(), y + 24))
     if r.comment:
         pdf.font(8)
-        pdf.multi_cell(0, 4.5, align="L", text=f"意见 comment：{r.comment[:600]}",
+        pdf.multi_cell(0, 4.5, align="L", text=f"意见 comment：{r.comment}",
                        new_x="LMARGIN", new_y="NEXT")
     _scan(pdf, r)
 
@@ -284,15 +287,27 @@ def scan_file_name(r: Response) -> str:
     return f"scans/{r.record_hash[:16]}-{base}"
 
 
-def render_evidence_pdf(data: EvidenceData, progress: Progress | None = None) -> tuple[bytes, int]:
-    """Return the PDF bytes and the number of summary pages."""
+@dataclass(frozen=True)
+class RenderedPDF:
+    """The PDF bytes and where things landed: summary pages and each form's page range."""
+
+    content: bytes
+    summary_pages: int
+    pages: int
+    form_pages: dict[int, tuple[int, int]]  # response id -> (first page, last page)
+
+
+def render_evidence_pdf(data: EvidenceData, progress: Progress | None = None) -> RenderedPDF:
+    """Return the rendered evidence PDF with its page layout."""
     pdf = EvidencePDF(data.base_url)
     total = len(data.current) + 2
     note: Any = progress or (lambda done, of, label: None)
     _cover(pdf, data)
     summary_pages = _summary(pdf, data)
     note(2, total, "summary")
+    form_pages: dict[int, tuple[int, int]] = {}
     for done, response in enumerate(data.current, start=3):
-        _form_page(pdf, data, response)
+        first = _form_page(pdf, data, response)
+        form_pages[int(response.id or 0)] = (first, pdf.page_no())
         note(done, total, f"form {response.id}")
-    return bytes(pdf.output()), summary_pages
+    return RenderedPDF(bytes(pdf.output()), summary_pages, pdf.page_no(), form_pages)

@@ -22,7 +22,16 @@ from surveys.errors import SurveyError
 from surveys.keys import fingerprint
 from surveys.schema import upgrade
 from surveys.settings import Settings
-from tests.evidence_support import bundle, evidence, rewrite, seed_year
+from tests.evidence_support import (
+    YEAR,
+    bundle,
+    evidence,
+    rewrite,
+    scan_jpeg,
+    seed_year,
+    store,
+)
+from tests.factories import make_client, make_provider, open_campaign
 
 
 @pytest.fixture(scope="module")
@@ -185,3 +194,21 @@ def test_export_refuses_a_broken_chain(ctx: Context) -> None:
         conn.execute(text("UPDATE response SET total = 100 WHERE id = :i"), {"i": stored[2].id})
     with pytest.raises(SurveyError, match="hash mismatch"):
         evidence(ctx, provider)
+
+
+def test_a_form_that_spills_over_a_page_still_verifies(ctx: Context) -> None:
+    from surveys.responses import Attachments
+
+    provider = make_provider(ctx)
+    client = make_client(ctx, provider, "海淀区图书馆", years={YEAR: "1000"})
+    open_campaign(ctx, provider, YEAR)
+    long_comment = "\n".join(f"第 {n} 条意见：响应及时，维修质量好。" for n in range(70))
+    store(ctx, provider, client, 96, signer="李娜", comment=long_comment,
+          attachments=Attachments(scan=scan_jpeg(), scan_name="form.jpg"))
+    data = bundle(ctx, provider)
+    manifest = _manifest(data)
+    spans = list(manifest["pdf"]["form_pages"].values())
+    assert len(spans) == 1 and spans[0][1] > spans[0][0]  # two pages for one form
+    assert manifest["pdf"]["pages"] == 1 + manifest["pdf"]["summary_pages"] + 2
+    result = verify_bundle(data)
+    assert result.ok, result.problems

@@ -37,9 +37,13 @@ def rendered(tmp_path_factory: pytest.TempPathFactory
     upgrade(ctx.engine)
     provider, _ = seed_year(ctx)
     data = evidence(ctx, provider)
-    pdf, summary_pages = render_evidence_pdf(data)
+    result = render_evidence_pdf(data)
+    summary_pages = result.summary_pages
+    assert result.pages == 1 + summary_pages + len(data.current)
+    assert sorted(first for first, last in result.form_pages.values() if first == last) == list(
+        range(2 + summary_pages, 2 + summary_pages + len(data.current)))
     path = folder / "evidence.pdf"
-    path.write_bytes(pdf)
+    path.write_bytes(result.content)
     yield path, data, summary_pages
     ctx.engine.dispose()
 

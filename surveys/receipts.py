@@ -14,6 +14,7 @@ from surveys.models import Response
 from surveys.pdf_fonts import add_cjk_font
 from surveys.qr import safe_filename
 from surveys.records import receipt_code, utc_text
+from surveys.uploads import IMAGE_FORMATS, image_format
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def receipt_pdf(receipt: Receipt, *, signature_png: bytes | None = None,
     pdf.set_font(family, "", 11)
     _row(pdf, "评价日期", receipt.evaluation_date.isoformat())
     _row(pdf, "签字人", receipt.signer_name)
-    if signature_png:
+    if signature_png and image_format(signature_png) in IMAGE_FORMATS:  # skip unreadable bytes
         pdf.image(io.BytesIO(signature_png), x=pdf.l_margin + 38, h=16)
         pdf.ln(2)
     _row(pdf, "版本", f"第 {receipt.version} 版 / version {receipt.version}")

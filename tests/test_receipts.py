@@ -47,3 +47,15 @@ def test_receipt_pdf_embeds_font_and_states_the_facts(ctx: Context, tmp_path: Pa
     images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True,
                             check=True).stdout.splitlines()[2:]
     assert len(images) == 1  # the signature
+
+
+def test_unreadable_signature_bytes_are_left_out(ctx: Context, tmp_path: Path) -> None:
+    provider = make_provider(ctx)
+    client = make_client(ctx, provider, "朝阳银行", years={2026: 1})
+    open_campaign(ctx, provider, 2026)
+    record = submit(ctx, provider, 2026, client, 90, signature=b"\x89PNG-not-really")
+    path = tmp_path / "r.pdf"
+    path.write_bytes(receipt_pdf(receipt_of(record), signature_png=record.signature_png))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "朝阳银行" in text and receipt_of(record).code in text

@@ -40,7 +40,8 @@ def naive_utc(value: Any) -> Any:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """Return the table as CSV bytes in UTF-8 with a byte-order mark (Excel reads Chinese)."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows: a cell holding a lone CR or LF is then quoted, so it cannot split a row.
+    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def sheet_title(name: str, taken: set[str]) -> str:

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from pages.auth import needs_setup, signed_in_actor
 from pages.common import current_lang, t
+from pages.ws import account_box
+from surveys.access import ROLES
 
 HERE = Path(__file__).resolve().parent
 PUBLIC_FORM = "pages/client_form.py"
@@ -22,7 +25,10 @@ WORKSPACE = (  # (file, title key, url path); a page appears once its file exist
     ("pages/evidence.py", "nav_evidence", "evidence"),
     ("pages/providers.py", "nav_providers", "providers"),
     ("pages/audit.py", "nav_audit", "audit"),
+    ("pages/accounts.py", "ws_nav_accounts", "accounts"),
 )
+SETUP, LOGIN = "pages/setup.py", "pages/login.py"
+PAGE_ROLES = {"pages/paper.py": ("admin", "staff")}  # pages some roles never see
 
 
 def _page(path: str, title_key: str, url_path: str, *, default: bool = False) -> st.Page:
@@ -42,10 +48,24 @@ def main() -> None:
         page = st.navigation([_page(PUBLIC_VERIFY, "nav_verify", "verify", default=True)],
                              position="hidden")
     else:
-        existing = [entry for entry in WORKSPACE if (HERE / entry[0]).exists()]
-        pages = [_page(*entry, default=index == 0) for index, entry in enumerate(existing)]
-        page = st.navigation(pages)
+        page = _workspace()
     page.run()
+
+
+def _workspace() -> st.Page:
+    """Return the workspace page to run: set-up, login, or the pages the signed-in role may use."""
+    if needs_setup():
+        return st.navigation([_page(SETUP, "ws_nav_setup", "setup", default=True)],
+                             position="hidden")
+    actor = signed_in_actor()
+    if actor is None:
+        return st.navigation([_page(LOGIN, "ws_nav_login", "login", default=True)],
+                             position="hidden")
+    existing = [entry for entry in WORKSPACE if (HERE / entry[0]).exists()
+                and actor.role in PAGE_ROLES.get(entry[0], ROLES)]
+    pages = [_page(*entry, default=index == 0) for index, entry in enumerate(existing)]
+    account_box(actor)
+    return st.navigation(pages)
 
 
 main()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from surveys.access import SYSTEM, Actor
+from surveys.access import ANONYMOUS, Actor
 from surveys.context import Context, open_context
 from surveys.i18n import DEFAULT_LANG, LANGS, tr
 from surveys.settings import get_settings
@@ -46,5 +46,10 @@ def t(key: str) -> str:
 
 
 def current_actor() -> Actor:
-    """Return the signed-in actor. Until accounts exist (issue 6) the workspace acts as admin."""
-    return SYSTEM
+    """Return the signed-in actor, or ANONYMOUS (domain functions then refuse provider data).
+
+    Tests sign in as in docs/accounts.md (tests/workspace_support.py: ``signed_in``).
+    """
+    from pages.auth import signed_in_actor
+
+    return signed_in_actor() or ANONYMOUS

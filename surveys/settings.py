@@ -19,6 +19,7 @@ class Settings:
     signing_key: str | None = None
     link_secret: str | None = None
     port: int = 8501
+    session_minutes: int = 30  # workspace sign-in expires after this much inactivity
 
     @property
     def signing_key_path(self) -> Path:
@@ -41,4 +42,5 @@ def get_settings(env: dict[str, str] | None = None) -> Settings:
         signing_key=env.get("STAR_SURVEY_SIGNING_KEY") or None,
         link_secret=env.get("STAR_SURVEY_LINK_SECRET") or None,
         port=int(env.get("STAR_SURVEY_PORT") or 8501),
+        session_minutes=int(env.get("STAR_SURVEY_SESSION_MINUTES") or 30),
     )

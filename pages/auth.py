@@ -1,0 +1,117 @@
+"""Workspace sign-in state: who is signed in, inactivity expiry, the first-run set-up code, SSO.
+
+Session keys (documented in docs/accounts.md): ``ws_user`` holds the signed-in username and
+``ws_seen`` the time (``time.time()``) of the last page run. The account is re-read from the
+database on every run, so a disabled account or a changed role takes effect at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+import time
+
+import streamlit as st
+
+from surveys.access import Actor
+from surveys.db import read_session
+from surveys.settings import get_settings
+from surveys.users import active_actor, count_users
+
+SESSION_USER = "ws_user"
+SESSION_SEEN = "ws_seen"
+SESSION_NOTICE = "ws_notice"
+SETUP_BANNER = "STAR-SURVEY SET-UP CODE"
+LOG = logging.getLogger("star_survey.setup")
+
+
+@st.cache_resource(show_spinner=False)
+def setup_code(db_url: str) -> str:
+    """Return this server process's one-time set-up code; printed once in the server's terminal.
+
+    Shared by every visitor on purpose: it belongs to the server process, not to a user.
+    """
+    code = "-".join(secrets.token_hex(3).upper() for _ in range(3))
+    line = "=" * 64
+    banner = (f"\n{line}\n  {SETUP_BANNER}: {code}\n"
+              f"  Enter it on the workspace set-up page to create the first administrator.\n"
+              f"  在工作台初始设置页面输入此设置码，以创建第一个管理员账户。\n{line}\n")
+    print(banner, file=sys.stdout, flush=True)
+    LOG.warning("no account yet: the %s was printed on this server's standard output",
+                SETUP_BANNER)
+    return code
+
+
+def needs_setup() -> bool:
+    """Return True while no account exists (the first-run set-up page is shown)."""
+    from pages.common import app_context
+
+    with read_session(app_context().engine) as session:
+        return count_users(session) == 0
+
+
+def sign_in(username: str) -> None:
+    """Remember the signed-in username in this browser session."""
+    st.session_state[SESSION_USER] = username
+    st.session_state[SESSION_SEEN] = time.time()
+    st.session_state.pop(SESSION_NOTICE, None)
+
+
+def sign_out(notice: str | None = None) -> None:
+    """Forget the signed-in user (and, after SSO, end the identity provider's session too)."""
+    for key in (SESSION_USER, SESSION_SEEN):
+        st.session_state.pop(key, None)
+    if notice:
+        st.session_state[SESSION_NOTICE] = notice
+
+
+def sso_enabled() -> bool:
+    """Return True when single sign-on ([auth] in secrets.toml) is configured."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _sso_username() -> str | None:
+    """Return the e-mail the identity provider vouched for, or None."""
+    if not sso_enabled():
+        return None
+    try:
+        if not st.user.is_logged_in:
+            return None
+        email = st.user.get("email")
+    except Exception:
+        return None
+    return str(email) if email else None
+
+
+def signed_in_actor() -> Actor | None:
+    """Return the signed-in actor, or None (not signed in, expired or disabled account)."""
+    from pages.common import app_context
+
+    username = st.session_state.get(SESSION_USER)
+    if username is None:
+        sso_user = _sso_username()
+        if sso_user is None:
+            return None
+        with read_session(app_context().engine) as session:
+            actor = active_actor(session, sso_user)
+        if actor is None:
+            st.session_state[SESSION_NOTICE] = "ws_sso_no_account"
+            return None
+        sign_in(actor.username)
+        return actor
+    seen = float(st.session_state.get(SESSION_SEEN) or 0)
+    now = time.time()
+    if now - seen > get_settings().session_minutes * 60:
+        sign_out("ws_session_expired")
+        return None
+    with read_session(app_context().engine) as session:
+        actor = active_actor(session, str(username))
+    if actor is None:
+        sign_out("ws_account_disabled")
+        return None
+    st.session_state[SESSION_SEEN] = now
+    return actor

@@ -1,0 +1,106 @@
+"""Annual callback campaigns: open, set the closing date, close; each client's link and QR."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from pages.common import app_context, current_actor, language_switch, t
+from pages.ws import attempt, can_write, provider_scope
+from surveys.campaigns import close_campaign, list_campaigns, open_campaign
+from surveys.db import read_session
+from surveys.invitations import reissue_invitation, revoke_invitation
+from surveys.links import is_loopback_url, resolve_base_url
+from surveys.progress import campaign_progress
+from surveys.qr import SHEET_NAME, campaign_cards, qr_png, qr_sheet_pdf, safe_filename
+
+language_switch()
+actor = current_actor()
+ctx = app_context()
+st.title(t("nav_campaigns"))
+base_url = resolve_base_url(ctx.settings.base_url, ctx.settings.port)
+if is_loopback_url(base_url):
+    st.warning(t("ws_loopback_warning"))
+provider_id = provider_scope(actor, "ws_campaigns_scope")
+if provider_id is None:
+    st.stop()
+writable = can_write(actor, provider_id)
+with read_session(ctx.engine) as session:
+    campaigns = list_campaigns(session=session, actor=actor, provider_id=provider_id)
+st.dataframe([{t("ws_year"): c.year, t("ws_opens"): c.opens, t("ws_closes"): c.closes,
+               t("ws_is_open"): c.is_open} for c in campaigns], hide_index=True, width="stretch")
+
+if writable:
+    with st.expander(t("ws_campaign_open"), expanded=not campaigns), st.form("ws_campaign_open"):
+        year = st.number_input(t("ws_year"), min_value=2000, max_value=2100,
+                               value=date.today().year, step=1, key="ws_campaign_year")
+        set_closes = st.checkbox(t("ws_set_closes"), key="ws_campaign_set_closes")
+        closes = st.date_input(t("ws_closes"), value=date(date.today().year, 12, 31),
+                               key="ws_campaign_closes")
+        if st.form_submit_button(t("ws_campaign_open_button"), type="primary"):
+            opened = attempt(lambda s: open_campaign(
+                session=s, actor=actor, secret=ctx.link_secret, provider_id=provider_id,
+                year=int(year), closes=closes if set_closes else None))
+            if opened is not None:
+                st.session_state["ws_campaign_pick"] = int(year)
+                st.success(t("ws_campaign_opened").format(added=opened[1]))
+                st.rerun()
+
+if not campaigns:
+    st.stop()
+years = [c.year for c in campaigns]
+if st.session_state.get("ws_campaign_pick") not in years:
+    st.session_state["ws_campaign_pick"] = years[0]
+chosen_year = st.selectbox(t("ws_campaign"), options=years, key="ws_campaign_pick")
+campaign = next(c for c in campaigns if c.year == chosen_year)
+if writable and campaign.is_open and st.button(t("ws_campaign_close"), key="ws_campaign_close"):
+    if attempt(lambda s: close_campaign(session=s, actor=actor, provider_id=provider_id,
+                                        year=chosen_year)) is not None:
+        st.rerun()
+
+with read_session(ctx.engine) as session:
+    progress = campaign_progress(session=session, actor=actor, secret=ctx.link_secret,
+                                 provider_id=provider_id, year=chosen_year, base_url=base_url)
+st.subheader(t("ws_progress"))
+st.dataframe([{t("ws_client"): p.client, t("ws_key_unit"): p.key_unit,
+               t("ws_status"): t(f"ws_status_{p.status}"), t("ws_versions"): p.versions,
+               t("ws_revoked"): p.revoked} for p in progress],
+             hide_index=True, width="stretch")
+if not progress:
+    st.info(t("ws_no_invitations"))
+    st.stop()
+
+if st.button(t("ws_sheet_prepare"), key="ws_sheet_prepare"):
+    with read_session(ctx.engine) as session:
+        cards = campaign_cards(session=session, actor=actor, secret=ctx.link_secret,
+                               provider_id=provider_id, year=chosen_year, base_url=base_url)
+    st.session_state["ws_sheet"] = (provider_id, chosen_year, qr_sheet_pdf(cards))
+sheet = st.session_state.get("ws_sheet")
+if sheet and sheet[:2] == (provider_id, chosen_year):
+    st.download_button(t("ws_sheet_download"), data=sheet[2], file_name=SHEET_NAME,
+                       mime="application/pdf", key="ws_sheet_download", type="primary")
+
+st.subheader(t("ws_client_link"))
+by_id = {p.invitation_id: p for p in progress}
+pick = st.selectbox(t("ws_client"), options=list(by_id), key="ws_link_pick",
+                    format_func=lambda iid: by_id[iid].client)
+item = by_id[pick]
+if item.url:
+    st.code(item.url, language=None)
+    st.download_button(t("ws_qr_download"), data=qr_png(item.url),
+                       file_name=f"{safe_filename(item.client, f'client-{item.client_id}')}.png",
+                       mime="image/png", key="ws_qr_download")
+else:
+    st.warning(t("ws_link_revoked"))
+if writable:
+    left, right = st.columns(2)
+    if item.url and left.button(t("ws_link_revoke"), key="ws_link_revoke"):
+        if attempt(lambda s: revoke_invitation(session=s, actor=actor,
+                                               invitation_id=pick)) is not None:
+            st.rerun()
+    if right.button(t("ws_link_reissue"), key="ws_link_reissue"):
+        if attempt(lambda s: reissue_invitation(session=s, actor=actor, secret=ctx.link_secret,
+                                                invitation_id=pick)) is not None:
+            st.session_state.pop("ws_sheet", None)
+            st.rerun()

@@ -1,0 +1,94 @@
+"""Client registry: add, edit, deactivate (never delete), key units, contracts, CSV/XLSX import."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from pages.common import app_context, current_actor, language_switch, t
+from pages.ws import attempt, can_write, provider_scope
+from surveys.client_import import import_clients
+from surveys.clients import create_client, list_clients, list_contracts, set_contract, update_client
+from surveys.db import read_session
+
+FIELDS = ("name", "department", "manager", "phone")
+
+language_switch()
+actor = current_actor()
+st.title(t("nav_clients"))
+provider_id = provider_scope(actor, "ws_clients_scope")
+if provider_id is None:
+    st.stop()
+with read_session(app_context().engine) as session:
+    clients = list_clients(session=session, actor=actor, provider_id=provider_id)
+    contracts = list_contracts(session=session, actor=actor, provider_id=provider_id)
+names = {int(c.id or 0): c.name for c in clients}
+st.dataframe([{t("ws_col_id"): c.id, **{t(f"ws_field_{f}"): getattr(c, f) for f in FIELDS},
+               t("ws_key_unit"): c.key_unit, t("ws_active"): c.active} for c in clients],
+             hide_index=True, width="stretch")
+st.subheader(t("ws_contracts"))
+st.dataframe([{t("ws_field_name"): names.get(k.client_id, ""), t("ws_year"): k.year,
+               t("ws_amount"): str(k.amount)} for k in contracts],
+             hide_index=True, width="stretch")
+if not can_write(actor, provider_id):
+    st.caption(t("ws_read_only"))
+    st.stop()
+
+add_tab, edit_tab, contract_tab, import_tab = st.tabs(
+    [t("ws_client_add"), t("ws_client_edit"), t("ws_contract_set"), t("ws_import")])
+with add_tab, st.form("ws_client_add", clear_on_submit=True):
+    new = {f: st.text_input(t(f"ws_field_{f}"), key=f"ws_client_new_{f}") for f in FIELDS}
+    key_unit = st.checkbox(t("ws_key_unit"), key="ws_client_new_key")
+    if st.form_submit_button(t("ws_save")):
+        if attempt(lambda s: create_client(session=s, actor=actor, provider_id=provider_id,
+                                           key_unit=key_unit, **new)) is not None:
+            st.success(t("ws_saved"))
+            st.rerun()
+
+with edit_tab:
+    if clients:
+        chosen = st.selectbox(t("ws_client"), options=list(names), key="ws_client_pick",
+                              format_func=lambda cid: f"{names[cid]} (#{cid})")
+        client = next(c for c in clients if c.id == chosen)
+        with st.form(f"ws_client_edit_{chosen}"):
+            values: dict[str, object] = {
+                f: st.text_input(t(f"ws_field_{f}"), value=getattr(client, f),
+                                 key=f"ws_client_{chosen}_{f}") for f in FIELDS}
+            values["key_unit"] = st.checkbox(t("ws_key_unit"), value=client.key_unit,
+                                             key=f"ws_client_{chosen}_key")
+            values["active"] = st.checkbox(t("ws_active"), value=client.active,
+                                           key=f"ws_client_{chosen}_active",
+                                           help=t("ws_deactivate_help"))
+            if st.form_submit_button(t("ws_save")):
+                if attempt(lambda s: update_client(session=s, actor=actor, client_id=chosen,
+                                                   fields=values)) is not None:
+                    st.success(t("ws_saved"))
+                    st.rerun()
+
+with contract_tab:
+    if clients:
+        with st.form("ws_contract"):
+            target = st.selectbox(t("ws_client"), options=list(names), key="ws_contract_client",
+                                  format_func=lambda cid: f"{names[cid]} (#{cid})")
+            year = st.number_input(t("ws_year"), min_value=2000, max_value=2100,
+                                   value=date.today().year, step=1, key="ws_contract_year")
+            amount = st.text_input(t("ws_amount"), key="ws_contract_amount")
+            if st.form_submit_button(t("ws_save")):
+                if attempt(lambda s: set_contract(session=s, actor=actor, client_id=target,
+                                                  year=int(year), amount=amount)) is not None:
+                    st.success(t("ws_saved"))
+                    st.rerun()
+
+with import_tab:
+    st.caption(t("ws_import_help"))
+    upload = st.file_uploader(t("ws_import_file"), type=["csv", "xlsx"], key="ws_import_file")
+    if upload is not None and st.button(t("ws_import_run"), key="ws_import_run"):
+        data, filename = upload.getvalue(), upload.name
+        summary = attempt(lambda s: import_clients(session=s, actor=actor,
+                                                   provider_id=provider_id, data=data,
+                                                   filename=filename))
+        if summary is not None:
+            st.success(t("ws_import_done").format(rows=summary.rows, created=summary.created,
+                                                  updated=summary.updated,
+                                                  contracts=summary.contracts))

@@ -7,6 +7,7 @@ import math
 import re
 import time
 import uuid
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -71,16 +72,17 @@ def score_table(scores: tuple[int, ...] | list[int], total: int) -> str:
     return "\n".join(rows)
 
 
-def _pdf_of(record: Response) -> bytes:
-    """Return the receipt PDF of a version, made once per session."""
-    cache: dict[str, bytes] = st.session_state.setdefault("form_pdf_cache", {})
-    if record.record_hash not in cache:
-        settings = app_context().settings
-        base = resolve_base_url(settings.base_url, settings.port)
-        cache[record.record_hash] = receipt_pdf(receipt_of(record),
-                                                signature_png=record.signature_png,
-                                                verify_url=f"{base}/?h={record.record_hash}")
-    return cache[record.record_hash]
+def _pdf_maker(record: Response) -> Callable[[], bytes]:
+    """Return a function that makes the receipt PDF when the client asks for it."""
+    settings = app_context().settings
+    verify_url = f"{resolve_base_url(settings.base_url, settings.port)}/?h={record.record_hash}"
+    receipt, signature = receipt_of(record), record.signature_png
+
+    def make() -> bytes:
+        """Return the receipt PDF (runs on Streamlit's download thread)."""
+        return receipt_pdf(receipt, signature_png=signature, verify_url=verify_url)
+
+    return make
 
 
 def render_receipt(record: Response) -> None:
@@ -94,6 +96,6 @@ def render_receipt(record: Response) -> None:
         st.markdown(f"{t('form_receipt_code')}: **`{receipt.code}`** · "
                     f"{t('form_version').format(version=receipt.version)}")
         st.markdown(score_table(receipt.scores, receipt.total))
-        st.download_button(t("form_download"), data=_pdf_of(record),
+        st.download_button(t("form_download"), data=_pdf_maker(record),
                            file_name=receipt_filename(receipt), mime="application/pdf",
                            key=f"form_dl_{record.record_hash[:12]}", width="stretch")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import qrcode
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from analytics.evidence_data import STAR_NAMES, EvidenceData, header_of
+from analytics.evidence_pdf_base import GREY, Cell, EvidencePDF, draw_image, grid_row
 from surveys.form_a1 import (
     CLIENT_HEADER,
     FORM_ID,
@@ -21,71 +19,10 @@ from surveys.form_a1 import (
     TOTAL_NAME_ZH,
 )
 from surveys.models import Response
-from surveys.pdf_fonts import add_cjk_font
 from surveys.records import receipt_code
 
 Progress = Callable[[int, int, str], None]
 ORIGIN_NAMES = {"web": "网上填写 (web)", "paper": "纸质表录入 (paper)"}
-GREY = (235, 235, 235)
-FOOTER_HEIGHT = 44.0
-
-
-def verify_url(base_url: str, record_hash: str) -> str:
-    """Return the public verification URL of a record hash."""
-    return f"{base_url.rstrip('/')}/?h={record_hash}"
-
-
-def qr_png(url: str) -> bytes:
-    """Return a PNG QR code of a URL."""
-    image = qrcode.make(url, border=1)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return buffer.getvalue()
-
-
-class EvidencePDF(FPDF):
-    """An A4 document whose every page carries a stamp box, a page number and, per form, a QR."""
-
-    def __init__(self, base_url: str) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.family = add_cjk_font(self)
-        self.base_url = base_url
-        self.page_hash: str | None = None  # the record shown on the current page
-        self.set_auto_page_break(True, margin=FOOTER_HEIGHT + 4)
-        self.set_margins(15, 15, 15)
-        self.set_title("用户评价证据 / callback evidence")
-        self.set_creator("star-survey")
-
-    def font(self, size: float, bold: bool = False) -> None:
-        """Set the CJK font at a size."""
-        self.set_font(self.family, "B" if bold else "", size)
-
-    def footer(self) -> None:
-        """Draw the record hash and QR (form pages), the stamp box and the page number."""
-        top = self.h - FOOTER_HEIGHT
-        self.set_draw_color(120, 120, 120)
-        self.line(15, top, self.w - 15, top)
-        if self.page_hash:
-            self.image(qr_png(verify_url(self.base_url, self.page_hash)), x=15, y=top + 3,
-                       w=26, h=26)
-            self.font(7)
-            self.set_xy(44, top + 4)
-            self.cell(100, 4, "记录哈希 record hash (SHA-256):")
-            self.set_xy(44, top + 8)
-            self.cell(100, 4, self.page_hash)
-            self.set_xy(44, top + 13)
-            self.cell(100, 4, f"回执码 receipt: {receipt_code(self.page_hash)}")
-            self.set_xy(44, top + 18)
-            self.cell(100, 4, f"扫码验证 scan to verify: {self.base_url}")
-        box_w, box_h = 42.0, 28.0
-        x = self.w - 15 - box_w
-        self.rect(x, top + 3, box_w, box_h)
-        self.font(8)
-        self.set_xy(x, top + 4)
-        self.cell(box_w, 4, "服务单位盖章", align="C")
-        self.font(9)
-        self.set_xy(15, self.h - 10)
-        self.cell(self.w - 30, 5, f"第 {self.page_no()} 页 / 共 {{nb}} 页", align="C")
 
 
 def _cover(pdf: EvidencePDF, data: EvidenceData) -> None:
@@ -184,24 +121,6 @@ def _summary(pdf: EvidencePDF, data: EvidenceData) -> int:
     return pdf.page_no() - first + 1
 
 
-def _image(pdf: EvidencePDF, data: bytes | None, x: float, y: float, w: float, h: float,
-           label: str) -> None:
-    """Draw an image fitted in a box, or a note when it is absent or unreadable."""
-    pdf.rect(x, y, w, h)
-    pdf.font(7)
-    pdf.set_xy(x + 1, y + 1)
-    pdf.cell(w - 2, 3, label)
-    if data is None:
-        pdf.set_xy(x, y + h / 2 - 2)
-        pdf.cell(w, 4, "（无 none）", align="C")
-        return
-    try:
-        pdf.image(io.BytesIO(data), x=x + 1, y=y + 5, w=w - 2, h=h - 6, keep_aspect_ratio=True)
-    except Exception:  # noqa: BLE001 - an unreadable image must not stop the bundle
-        pdf.set_xy(x, y + h / 2 - 2)
-        pdf.cell(w, 4, "（图像无法显示 unreadable image）", align="C")
-
-
 def _form_page(pdf: EvidencePDF, data: EvidenceData, r: Response) -> int:
     """Draw one form as Table A.1; return its first page number."""
     pdf.add_page()
@@ -216,27 +135,18 @@ def _form_page(pdf: EvidencePDF, data: EvidenceData, r: Response) -> int:
     pdf.ln(1)
     header = header_of(r)
     pdf.font(9)
-    label = FontFace(emphasis="BOLD", fill_color=GREY)
-    with pdf.table(col_widths=(30, 60, 30, 60), first_row_as_headings=False, line_height=5.5,
-                   text_align="LEFT") as table:
-        for (key, zh, _en), (_pkey, pzh, _pen) in zip(CLIENT_HEADER, PROVIDER_HEADER, strict=True):
-            row = table.row()
-            row.cell(zh, style=label)
-            row.cell(header["client"][key])
-            row.cell(pzh, style=label)
-            row.cell(header["provider"][key])
+    for (key, zh, _en), (_pkey, pzh, _pen) in zip(CLIENT_HEADER, PROVIDER_HEADER, strict=True):
+        grid_row(pdf, [Cell(zh, 30, head=True), Cell(header["client"][key], 60),
+                        Cell(pzh, 30, head=True), Cell(header["provider"][key], 60)], 5.5)
     pdf.ln(2)
-    with pdf.table(col_widths=(14, 106, 30, 30), line_height=6, headings_style=label,
-                   text_align=("CENTER", "LEFT", "CENTER", "CENTER")) as table:
-        table.row(("序号", "评价内容", "满分值", "评价分"))
-        for item in ITEMS:
-            table.row((str(item.no), item.name_zh, str(item.max_score),
-                       str(getattr(r, f"item{item.no}"))))
-        total = table.row()
-        total.cell("10")
-        total.cell(TOTAL_NAME_ZH, style=FontFace(emphasis="BOLD"))
-        total.cell(str(MAX_TOTAL))
-        total.cell(str(r.total), style=FontFace(emphasis="BOLD"))
+    grid_row(pdf, [Cell("序号", 14, "C", True), Cell("评价内容", 106, "L", True),
+                    Cell("满分值", 30, "C", True), Cell("评价分", 30, "C", True)], 6)
+    for item in ITEMS:
+        grid_row(pdf, [Cell(str(item.no), 14, "C"), Cell(item.name_zh, 106),
+                        Cell(str(item.max_score), 30, "C"),
+                        Cell(str(getattr(r, f"item{item.no}")), 30, "C")], 6)
+    grid_row(pdf, [Cell("10", 14, "C"), Cell(TOTAL_NAME_ZH, 106, bold=True),
+                    Cell(str(MAX_TOTAL), 30, "C"), Cell(str(r.total), 30, "C", bold=True)], 6)
     _signing_block(pdf, r)
     return first
 
@@ -255,8 +165,8 @@ def _signing_block(pdf: EvidencePDF, r: Response) -> None:
              new_x="LMARGIN", new_y="NEXT")
     pdf.cell(90, 5.5, f"来源 origin：{ORIGIN_NAMES.get(r.origin, r.origin)}", new_x="LMARGIN",
              new_y="NEXT")
-    _image(pdf, r.signature_png, 108, y, 42, 22, "签名 signature")
-    _image(pdf, r.seal_image, 153, y, 42, 22, "印章 seal")
+    draw_image(pdf, r.signature_png, 108, y, 42, 22, "签名 signature")
+    draw_image(pdf, r.seal_image, 153, y, 42, 22, "印章 seal")
     pdf.set_y(max(pdf.get_y(), y + 24))
     if r.comment:
         pdf.font(8)
@@ -277,7 +187,7 @@ def _scan(pdf: EvidencePDF, r: Response) -> None:
     pdf.cell(0, 5, f"纸质表扫描件 paper scan（原件见 {name}）：", new_x="LMARGIN", new_y="NEXT")
     room = pdf.page_break_trigger - pdf.get_y() - 1
     if room > 15:
-        _image(pdf, r.scan, 15, pdf.get_y(), pdf.w - 30, room, "")
+        draw_image(pdf, r.scan, 15, pdf.get_y(), pdf.w - 30, room, "")
 
 
 def scan_file_name(r: Response) -> str:

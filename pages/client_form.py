@@ -23,6 +23,7 @@ from surveys.errors import Conflict, ValidationFailed
 from surveys.form_a1 import ITEMS, item_label
 from surveys.responses import Attachments
 from surveys.signature import trim_signature
+from surveys.uploads import MAX_IMAGE_BYTES
 from surveys.web_form import (
     EDITABLE_HEADER,
     CampaignClosed,
@@ -73,6 +74,12 @@ def cancel_correction() -> None:
     st.session_state["form_correcting"] = False
 
 
+def clear_signature() -> None:
+    """Give the signer an empty pad (a new canvas widget)."""
+    st.session_state["form_pad"] = st.session_state.get("form_pad", 0) + 1
+    st.session_state["form_review"] = False
+
+
 def show_errors(exc: ValidationFailed) -> None:
     """Show every problem in the session's language."""
     lines = [f"- {error.en if lang() == 'en' else error.zh}" for error in exc.errors]
@@ -104,12 +111,15 @@ def collect(state: FormState, today: date) -> tuple[dict[str, Any], dict[str, st
     for name, limit in (("signer_name", 100), ("signer_title", 100), ("signer_phone", 50)):
         raw[name] = st.text_input(t("form_" + name), key=W + name, max_chars=limit)
     st.markdown(f"**{t('form_signature')}**")
+    pad = st.session_state.setdefault("form_pad", 0)
     canvas = st_canvas(stroke_width=3, stroke_color="#111111", background_color="#ffffff",
                        height=160, width=320, drawing_mode="freedraw", return_image_data=True,
-                       key=f"form_sig_{st.session_state['form_key']}")
+                       key=f"form_sig_{st.session_state['form_key']}_{pad}")
     st.caption(t("form_signature_help"))
+    st.button(t("form_clear_signature"), on_click=clear_signature)
     seal = st.file_uploader(t("form_seal"), type=["png", "jpg", "jpeg", "webp", "gif", "bmp"],
-                            key=f"form_seal_{st.session_state['form_key']}")
+                            key=f"form_seal_{st.session_state['form_key']}",
+                            max_upload_size=MAX_IMAGE_BYTES // 1024 // 1024)
     first, last = state.date_bounds(today)
     if W + "date" not in st.session_state:
         st.session_state[W + "date"] = last

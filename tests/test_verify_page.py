@@ -102,3 +102,11 @@ def test_evidence_page_builds_and_offers_the_download(stored: list, ctx: Context
     assert len(at.success) == 1
     buttons = at.get("download_button")
     assert len(buttons) == 1
+
+
+def test_the_app_routes_a_hash_link_to_the_public_page(stored: list) -> None:
+    at = AppTest.from_file(str(ROOT / "survey_app.py"), default_timeout=60)
+    at.query_params["h"] = stored[0].record_hash
+    at.run()
+    assert not at.exception
+    assert len(at.success) == 1 and "北京市第一人民医院" in _all_text(at)

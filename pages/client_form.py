@@ -71,7 +71,7 @@ def start_correction(state: FormState) -> None:
 
 def cancel_correction() -> None:
     """Go back to the receipt without changing anything."""
-    st.session_state["form_correcting"] = False
+    st.session_state.update(form_correcting=False, form_review=False, form_for=None)
 
 
 def clear_signature() -> None:
@@ -165,6 +165,7 @@ def confirm_and_submit(state: FormState, token: str, today: date, raw: dict[str,
         st.session_state["form_notice"] = "form_conflict"
     st.session_state["form_correcting"] = False
     st.session_state["form_review"] = False
+    st.session_state["form_for"] = None
     st.rerun()
 
 
@@ -188,6 +189,12 @@ def main() -> None:
                                        provider=f"**{md_escape(state.provider['name'])}**",
                                        year=state.year))
     st.caption(t("form_standard"))
+    latest_id = state.latest.id if state.latest is not None else None
+    pending = st.session_state.get("form_for")
+    if pending is not None and pending != (token, latest_id):
+        # another tab or device stored a version while this form was open
+        st.session_state.update(form_for=None, form_correcting=False, form_review=False)
+        st.session_state.setdefault("form_notice", "form_conflict")
     notice = st.session_state.pop("form_notice", None)
     if notice:
         (st.success if notice == "form_saved" else st.warning)(t(notice))
@@ -201,8 +208,8 @@ def main() -> None:
         else:
             st.info(t("form_readonly"))
         return
-    if st.session_state.get("form_for") != (token, state.latest.id if state.latest else None):
-        st.session_state["form_for"] = (token, state.latest.id if state.latest else None)
+    if st.session_state.get("form_for") is None:
+        st.session_state["form_for"] = (token, latest_id)
         if not correcting:
             reset_form(state, prefill=False)
     provider = state.provider

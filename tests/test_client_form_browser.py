@@ -49,7 +49,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     upgrade(ctx.engine)
     provider = make_provider(ctx)
     clients = {name: make_client(ctx, provider, name, years={YEAR: 10000})
-               for name in ("北京市第一医院", "朝阳银行")}
+               for name in ("北京市第一医院", "朝阳银行", "西城中学")}
     open_campaign(ctx, provider, YEAR)
     closed = make_provider(ctx, "海淀安防技术有限公司")
     closed_client = make_client(ctx, closed, "海淀实验学校", years={YEAR: 1})
@@ -207,10 +207,21 @@ def test_closed_campaign_shows_read_only_receipt(app: dict[str, Any], phone_page
     screenshot(page, "client-form-closed-phone")
 
 
-def test_form_at_desktop_width(app: dict[str, Any], desktop_page: Any) -> None:
-    page = desktop_page
-    page.goto(app["closed_url"].split("?")[0] + "?t=" + "Y" * 22)
-    page.get_by_text(tr("invalid_link")).wait_for()
-    open_form(page, qr_url(app, "朝阳银行"))
-    page.get_by_role("button", name=tr("form_review")).wait_for()
-    screenshot(page, "client-form-desktop")
+def test_two_tabs_store_one_version(app: dict[str, Any], phone_page: Any,
+                                    desktop_page: Any) -> None:
+    url = qr_url(app, "西城中学")
+    for page in (phone_page, desktop_page):
+        open_form(page, url)
+        fill_scores(page, SCORES)  # type: ignore[arg-type]
+        page.get_by_label(tr("form_signer_name")).fill("赵六")
+        page.get_by_label(tr("form_signer_name")).press("Tab")
+        sign(page)
+        page.get_by_role("button", name=tr("form_review")).click()
+        page.get_by_role("button", name=tr("form_confirm")).wait_for()
+    screenshot(desktop_page, "client-form-desktop")
+    phone_page.get_by_role("button", name=tr("form_confirm")).click()
+    phone_page.get_by_text(tr("form_saved")).wait_for()
+    desktop_page.get_by_role("button", name=tr("form_confirm")).click()
+    desktop_page.get_by_text(tr("form_conflict")).wait_for()
+    [record] = versions(app, "西城中学")
+    desktop_page.get_by_text(receipt_of(record).code).wait_for()

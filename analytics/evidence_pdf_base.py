@@ -16,9 +16,11 @@ from surveys.records import receipt_code
 GREY = (235, 235, 235)
 FOOTER_HEIGHT = 44.0
 
+
 def verify_url(base_url: str, record_hash: str) -> str:
     """Return the public verification URL of a record hash."""
     return f"{base_url.rstrip('/')}/?h={record_hash}"
+
 
 def qr_png(url: str) -> bytes:
     """Return a PNG QR code of a URL (fixed mask: eight times faster, as readable)."""
@@ -28,6 +30,7 @@ def qr_png(url: str) -> bytes:
     buffer = io.BytesIO()
     code.make_image().save(buffer)
     return buffer.getvalue()
+
 
 class EvidencePDF(FPDF):
     """An A4 document whose every page carries a stamp box, a page number and, per form, a QR."""
@@ -73,6 +76,7 @@ class EvidencePDF(FPDF):
         self.set_xy(15, self.h - 10)
         self.cell(self.w - 30, 5, f"第 {self.page_no()} 页 / 共 {{nb}} 页", align="C")
 
+
 def draw_image(pdf: EvidencePDF, data: bytes | None, x: float, y: float, w: float, h: float,
            label: str) -> None:
     """Draw an image fitted in a box, or a note when it is absent or unreadable."""
@@ -90,7 +94,10 @@ def draw_image(pdf: EvidencePDF, data: bytes | None, x: float, y: float, w: floa
         pdf.set_xy(x, y + h / 2 - 2)
         pdf.cell(w, 4, "（图像无法显示 unreadable image）", align="C")
 
+
 @dataclass(frozen=True)
+
+
 class Cell:
     """One bordered cell of a form grid."""
 
@@ -100,24 +107,30 @@ class Cell:
     head: bool = False  # a grey, bold label cell
     bold: bool = False
 
+
 def grid_row(pdf: EvidencePDF, cells: list[Cell], line: float) -> None:
     """Draw one row of bordered cells, as tall as its longest (wrapped) text."""
     heights = []
     for cell in cells:
         pdf.font(9, bold=cell.head or cell.bold)
-        fits = pdf.get_string_width(cell.text) <= cell.width - 2 and "\n" not in cell.text
+        if pdf.get_string_width(cell.text) <= cell.width - 2 and "\n" not in cell.text:
+            heights.append(line)
+            continue
         wrapped = pdf.multi_cell(cell.width, line, cell.text, dry_run=True, output="LINES")
-        lines = 1 if fits else len(cast(list[str], wrapped))
-        heights.append(max(1, lines) * line)
+        heights.append(max(1, len(cast(list[str], wrapped))) * line)
     height = max(heights)
     if pdf.get_y() + height > pdf.page_break_trigger:
         pdf.add_page()
     x, y = pdf.l_margin, pdf.get_y()
-    for cell in cells:
+    pdf.set_fill_color(*GREY)
+    for cell, needed in zip(cells, heights, strict=True):
         pdf.font(9, bold=cell.head or cell.bold)
-        pdf.set_fill_color(*GREY)
-        pdf.rect(x, y, cell.width, height, style="DF" if cell.head else "D")
         pdf.set_xy(x, y)
+        if needed == height == line:  # a one-line row: a plain bordered cell
+            pdf.cell(cell.width, height, cell.text, border=1, align=cell.align, fill=cell.head)
+            x += cell.width
+            continue
+        pdf.rect(x, y, cell.width, height, style="DF" if cell.head else "D")
         pdf.multi_cell(cell.width, line, cell.text, align=cell.align)
         x += cell.width
     pdf.set_xy(pdf.l_margin, y + height)

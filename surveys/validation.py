@@ -42,7 +42,7 @@ def parse_score(value: Any) -> int | None:
         return int(value) if math.isfinite(value) and value.is_integer() else None
     if isinstance(value, str):
         text = value.strip()
-        if text.lstrip("-").isdigit() and text.isascii():
+        if text.lstrip("-").isdigit() and text.isascii() and len(text) <= 20:  # int() caps digits
             return int(text)
     return None
 

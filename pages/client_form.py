@@ -115,7 +115,8 @@ def collect(state: FormState, today: date) -> tuple[dict[str, Any], dict[str, st
     canvas = st_canvas(stroke_width=3, stroke_color="#111111", background_color="#ffffff",
                        height=160, width=320, drawing_mode="freedraw", return_image_data=True,
                        key=f"form_sig_{st.session_state['form_key']}_{pad}")
-    st.caption(t("form_signature_help"))
+    signature = trim_signature(canvas.image_data) if canvas is not None else None
+    st.caption(t("form_signed") if signature else t("form_signature_help"))
     st.button(t("form_clear_signature"), on_click=clear_signature)
     seal = st.file_uploader(t("form_seal"), type=["png", "jpg", "jpeg", "webp", "gif", "bmp"],
                             key=f"form_seal_{st.session_state['form_key']}",
@@ -126,7 +127,6 @@ def collect(state: FormState, today: date) -> tuple[dict[str, Any], dict[str, st
     raw["evaluation_date"] = st.date_input(t("form_date"), min_value=first, max_value=last,
                                            key=W + "date")
     raw["comment"] = st.text_area(t("form_comment"), key=W + "comment", max_chars=2000)
-    signature = trim_signature(canvas.image_data) if canvas is not None else None
     attachments = Attachments(signature_png=signature,
                               seal_image=seal.getvalue() if seal is not None else None)
     return raw, edits, attachments

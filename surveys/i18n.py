@@ -42,6 +42,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "form_signature_help": ("签错了可点「清除签名」重签。",
                             "Made a mistake? 'Clear the signature' lets you sign again."),
     "form_clear_signature": ("清除签名", "Clear the signature"),
+    "form_signed": ("✓ 已签名", "✓ Signed"),
     "form_seal": ("单位公章照片（可选）", "Photo of the unit's seal (optional)"),
     "form_date": ("评价日期", "Date of evaluation"),
     "form_comment": ("意见和建议（可选）", "Comments (optional)"),

@@ -107,7 +107,7 @@ def sign(page: Any) -> None:
     for dx, dy in ((70, 40), (110, 110), (160, 50), (220, 120), (270, 60)):
         page.mouse.move(x + dx, y + dy, steps=6)
     page.mouse.up()
-    page.wait_for_timeout(400)  # the component sends the drawing on mouse up
+    page.get_by_text(tr("form_signed")).wait_for()  # the drawing reached the server
 
 
 def no_horizontal_scroll(page: Any) -> None:
@@ -173,7 +173,7 @@ def test_blank_signature_and_missing_item_are_refused(app: dict[str, Any],
     page.get_by_label(tr("form_signer_name")).press("Tab")
     sign(page)
     page.get_by_role("button", name=tr("form_clear_signature")).click()  # back to a blank pad
-    page.wait_for_timeout(300)
+    page.get_by_text(tr("form_signed")).wait_for(state="detached")
     page.get_by_role("button", name=tr("form_review")).click()
     error = page.get_by_text(tr("form_fix"))
     error.wait_for()

@@ -23,6 +23,7 @@ from surveys.records import receipt_code
 
 Progress = Callable[[int, int, str], None]
 ORIGIN_NAMES = {"web": "网上填写 (web)", "paper": "纸质表录入 (paper)"}
+SHORT_ORIGINS = {"web": "网上 web", "paper": "纸质 paper"}
 
 
 def _cover(pdf: EvidencePDF, data: EvidenceData) -> None:
@@ -100,7 +101,7 @@ def _summary(pdf: EvidencePDF, data: EvidenceData) -> int:
                 table.row((str(no), name, "—", "未回复", "—", "—", "—"))
                 continue
             table.row((str(no), header_of(r)["client"]["name"] or name,
-                       r.evaluation_date.isoformat(), ORIGIN_NAMES.get(r.origin, r.origin),
+                       r.evaluation_date.isoformat(), SHORT_ORIGINS.get(r.origin, r.origin),
                        str(r.version), str(r.total), receipt_code(r.record_hash)))
     pdf.ln(2)
     mean = "—" if data.mean_total is None else f"{data.mean_total:.2f}"
@@ -111,8 +112,8 @@ def _summary(pdf: EvidencePDF, data: EvidenceData) -> int:
         pdf.ln(4)
         pdf.font(11, bold=True)
         pdf.cell(0, 8, "历史版本（已被更正） Superseded versions", new_x="LMARGIN", new_y="NEXT")
-        pdf.font(8)
-        with pdf.table(col_widths=(16, 52, 12, 16, 84), line_height=5,
+        pdf.font(7)
+        with pdf.table(col_widths=(14, 48, 10, 12, 96), line_height=5,
                        headings_style=style, text_align="LEFT") as table:
             table.row(("记录号", "用户单位名称 client", "版本", "总分", "记录哈希 record hash"))
             for r in data.history:

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from pages.common import app_context, current_actor, language_switch, t
-from pages.ws import attempt, can_write, provider_scope
+from pages.ws import attempt, can_write, flash, provider_scope, show_flash
 from surveys.campaigns import close_campaign, list_campaigns, open_campaign
 from surveys.db import read_session
 from surveys.invitations import reissue_invitation, revoke_invitation
@@ -19,6 +19,7 @@ language_switch()
 actor = current_actor()
 ctx = app_context()
 st.title(t("nav_campaigns"))
+show_flash()
 base_url = resolve_base_url(ctx.settings.base_url, ctx.settings.port)
 if is_loopback_url(base_url):
     st.warning(t("ws_loopback_warning"))
@@ -44,7 +45,7 @@ if writable:
                 year=int(year), closes=closes if set_closes else None))
             if opened is not None:
                 st.session_state["ws_campaign_pick"] = int(year)
-                st.success(t("ws_campaign_opened").format(added=opened[1]))
+                flash(t("ws_campaign_opened").format(added=opened[1]))
                 st.rerun()
 
 if not campaigns:

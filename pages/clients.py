@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from pages.common import app_context, current_actor, language_switch, t
-from pages.ws import attempt, can_write, provider_scope
+from pages.ws import attempt, can_write, flash, provider_scope, show_flash
 from surveys.client_import import import_clients
 from surveys.clients import create_client, list_clients, list_contracts, set_contract, update_client
 from surveys.db import read_session
@@ -17,6 +17,7 @@ FIELDS = ("name", "department", "manager", "phone")
 language_switch()
 actor = current_actor()
 st.title(t("nav_clients"))
+show_flash()
 provider_id = provider_scope(actor, "ws_clients_scope")
 if provider_id is None:
     st.stop()
@@ -43,7 +44,7 @@ with add_tab, st.form("ws_client_add", clear_on_submit=True):
     if st.form_submit_button(t("ws_save")):
         if attempt(lambda s: create_client(session=s, actor=actor, provider_id=provider_id,
                                            key_unit=key_unit, **new)) is not None:
-            st.success(t("ws_saved"))
+            flash(t("ws_saved"))
             st.rerun()
 
 with edit_tab:
@@ -63,7 +64,7 @@ with edit_tab:
             if st.form_submit_button(t("ws_save")):
                 if attempt(lambda s: update_client(session=s, actor=actor, client_id=chosen,
                                                    fields=values)) is not None:
-                    st.success(t("ws_saved"))
+                    flash(t("ws_saved"))
                     st.rerun()
 
 with contract_tab:
@@ -77,7 +78,7 @@ with contract_tab:
             if st.form_submit_button(t("ws_save")):
                 if attempt(lambda s: set_contract(session=s, actor=actor, client_id=target,
                                                   year=int(year), amount=amount)) is not None:
-                    st.success(t("ws_saved"))
+                    flash(t("ws_saved"))
                     st.rerun()
 
 with import_tab:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import app_context, current_actor, language_switch, t
-from pages.ws import attempt, can_write, offer_demo, provider_scope
+from pages.ws import attempt, can_write, flash, offer_demo, provider_scope, show_flash
 from surveys.db import read_session
 from surveys.providers import create_provider, get_provider, list_providers, update_provider
 
@@ -14,11 +14,13 @@ FIELDS = ("name", "department", "manager", "phone")
 language_switch()
 actor = current_actor()
 st.title(t("nav_providers"))
+show_flash()
 offer_demo(actor)
 with read_session(app_context().engine) as session:
     rows = [{t("ws_col_id"): p.id, **{t(f"ws_field_{f}"): getattr(p, f) for f in FIELDS}}
             for p in list_providers(session=session, actor=actor)]
-st.dataframe(rows, hide_index=True, width="stretch")
+if rows:
+    st.dataframe(rows, hide_index=True, width="stretch")
 
 if actor.is_admin:
     with st.expander(t("ws_provider_add")), st.form("ws_provider_add", clear_on_submit=True):
@@ -26,7 +28,7 @@ if actor.is_admin:
         if st.form_submit_button(t("ws_save")):
             created = attempt(lambda s: create_provider(session=s, actor=actor, **new))
             if created is not None:
-                st.success(t("ws_saved"))
+                flash(t("ws_saved"))
                 st.rerun()
 
 st.subheader(t("ws_provider_profile"))

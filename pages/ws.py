@@ -58,6 +58,18 @@ def provider_scope(actor: Actor, key: str) -> int | None:
                         format_func=lambda pid: f"{choices[pid]} (#{pid})")
 
 
+def flash(message: str) -> None:
+    """Keep a success message (fixed UI text, never user input) to show after st.rerun()."""
+    st.session_state["ws_flash"] = message
+
+
+def show_flash() -> None:
+    """Show and forget the success message kept by flash()."""
+    message = st.session_state.pop("ws_flash", None)
+    if message:
+        st.success(message)
+
+
 def can_write(actor: Actor, provider_id: int) -> bool:
     """Return True when the page should offer write controls for this provider."""
     return can_write_provider(actor, provider_id)
@@ -98,5 +110,5 @@ def offer_demo(actor: Actor) -> None:
         done = attempt(lambda s: load_demo(session=s, actor=actor, signer=ctx.signer,
                                            secret=ctx.link_secret, today=date.today()))
         if done:
-            st.success(t("ws_demo_loaded"))
+            flash(t("ws_demo_loaded"))
             st.rerun()

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 ARTIFACTS = ROOT / "tests" / "artifacts"
+SERVER_LOGS: dict[str, Path] = {}  # base URL -> file with the server's stdout and stderr
 
 
 def require_browser() -> None:
@@ -49,7 +51,7 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(env: dict[str, str], port: int | None = None) -> Iterator[str]:
-    """Yield the base URL of survey_app.py served by Streamlit with the given environment."""
+    """Yield the base URL of survey_app.py served by Streamlit; its output: SERVER_LOGS[base]."""
     port = port or free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "survey_app.py"),
@@ -58,9 +60,11 @@ def running_app(env: dict[str, str], port: int | None = None) -> Iterator[str]:
         "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer",
     ]
     full_env = {**os.environ, **env, "STAR_SURVEY_PORT": str(port)}
-    process = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=subprocess.PIPE,
+    log = tempfile.NamedTemporaryFile(prefix=f"star-survey-{port}-", suffix=".log", delete=False)
+    process = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=log,
                                stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
+    SERVER_LOGS[base] = Path(log.name)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -71,7 +75,7 @@ def running_app(env: dict[str, str], port: int | None = None) -> Iterator[str]:
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
+                output = Path(log.name).read_text(errors="replace")
                 raise RuntimeError(f"the app did not start:\n{output}")
             time.sleep(0.2)
         yield base
@@ -81,6 +85,7 @@ def running_app(env: dict[str, str], port: int | None = None) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 @pytest.fixture(scope="session")

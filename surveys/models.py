@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -115,6 +116,11 @@ class Response(SQLModel, table=True):
         UniqueConstraint("provider_id", "seq", name="uq_response_provider_seq"),
         Index("ix_response_provider_year_total", "provider_id", "year", "total"),
         Index("ix_response_year_provider", "year", "provider_id"),
+        # Rows that supersede another: keeps the reports' 'current version' probe an index
+        # lookup whatever the planner statistics say (migration 0003_report_indexes).
+        Index("ix_response_superseded", "supersedes_id",
+              sqlite_where=text("supersedes_id IS NOT NULL"),
+              postgresql_where=text("supersedes_id IS NOT NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

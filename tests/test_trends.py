@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
+import pytest
+from sqlalchemy import text
+
 from analytics.forms import client_forms, form_detail, provider_clients
 from analytics.overview import (
     campaign_progress,
@@ -14,6 +17,7 @@ from analytics.overview import (
     provider_summary,
     year_overview,
 )
+from analytics.queries import year_totals_sql
 from analytics.trends import client_history, monthly_trend, provider_trends, provider_years
 from surveys import invitations
 from surveys.access import SYSTEM, Actor
@@ -148,3 +152,16 @@ def test_format_value_for_each_criterion() -> None:
     assert format_value("key_unit_share", Fraction(1, 10)) == "10.0%"
     assert format_value("evaluation", Fraction(254, 3)) == "84.67"
     assert format_value("units", 6) == "6" and format_value("units", None) == "—"
+
+
+def test_current_version_probe_uses_an_index_after_analyze(ctx: Context) -> None:
+    """Once ANALYZE has seen mostly-NULL supersedes_id, the probe must still not scan the table."""
+    if ctx.engine.dialect.name != "sqlite":
+        pytest.skip("the plan checked here is SQLite's")
+    ids = build(ctx)
+    statement = year_totals_sql(ids["pid"], 2025).compile(
+        ctx.engine, compile_kwargs={"literal_binds": True})
+    with ctx.engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+        plan = " | ".join(str(row[3]) for row in conn.execute(text(f"EXPLAIN QUERY PLAN {statement}")))
+    assert "SCAN newer" not in plan and "ix_response_superseded" in plan

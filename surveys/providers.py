@@ -19,6 +19,8 @@ def check_header(fields: dict[str, str], *, row: int | None = None) -> dict[str,
     if not cleaned["name"]:
         errors.append(FieldError("name", "名称不能为空", "name is required", row=row))
     for key, limit in HEADER_LIMITS.items():
+        if "\x00" in cleaned[key]:  # PostgreSQL cannot store NUL in text
+            errors.append(FieldError(key, "含有空字符（NUL）", "contains a NUL character", row=row))
         if len(cleaned[key]) > limit:
             errors.append(FieldError(key, f"过长（最多 {limit} 字）",
                                      f"too long (max {limit} characters)", row=row))

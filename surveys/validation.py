@@ -132,6 +132,9 @@ def validate_response(
         errors.append(FieldError("signer_name", f"签字人姓名过长（最多 {MAX_SIGNER_LEN} 字）",
                                  f"the signer's name is too long (max {MAX_SIGNER_LEN})"))
     comment = _text(raw, "comment")
+    for key in ("signer_name", "signer_title", "signer_phone", "comment"):
+        if "\x00" in _text(raw, key):  # PostgreSQL cannot store NUL in text
+            errors.append(FieldError(key, "含有空字符（NUL）", "contains a NUL character"))
     if len(comment) > MAX_COMMENT_LEN:
         errors.append(FieldError("comment", f"意见过长（最多 {MAX_COMMENT_LEN} 字）",
                                  f"the comment is too long (max {MAX_COMMENT_LEN})"))

@@ -15,7 +15,8 @@ from surveys.validation import MAX_COMMENT_LEN, MAX_SIGNER_LEN, validate_respons
 
 WINDOW = (date(2026, 1, 1), date(2026, 12, 31))
 TODAY = date(2026, 11, 24)
-FIELDS = {f"item{item.no}" for item in ITEMS} | {"date", "signer_name", "comment"}
+FIELDS = {f"item{item.no}" for item in ITEMS} | {"date", "signer_name", "signer_title", "signer_phone",
+                                                  "comment"}
 PROFILE = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 anything = st.one_of(

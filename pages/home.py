@@ -5,11 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import app_context, current_actor, language_switch, t
+from pages.ws import offer_demo, show_flash
 from surveys.db import read_session
 from surveys.providers import list_providers
 
 lang = language_switch()
 st.title(t("app_title"))
+show_flash()
+offer_demo(current_actor())  # an empty workspace offers the demo provider
 with read_session(app_context().engine) as session:
     providers = list_providers(session=session, actor=current_actor())
 if lang == "en":

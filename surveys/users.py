@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from surveys.access import ROLES, Actor, require_admin
@@ -136,6 +136,8 @@ def create_first_admin(
                                                     expected_code.encode()):
         raise ValidationFailed([FieldError("setup_code", "设置码不正确（见服务器终端输出）",
                                            "wrong set-up code (see the server's terminal output)")])
+    if session.get_bind().dialect.name == "postgresql":  # two first visitors at once: one wins
+        session.exec(text("LOCK TABLE user_account IN SHARE ROW EXCLUSIVE MODE"))  # type: ignore[call-overload]
     if count_users(session) > 0:
         raise Conflict("已有账户，初始设置已关闭 / an account exists; set-up is closed")
     bootstrap = Actor(username=check_username(username), role="admin")

@@ -257,3 +257,36 @@ def test_paper_page_hidden_from_assessors_and_audit_page_lists(workspace: Contex
     assert not at.exception
     table = at.dataframe[0].value
     assert {"provider_create", "client_create", "user_add"} <= set(table.iloc[:, 2])
+
+
+SSO_SECRETS = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
+                        "cookie_secret": "x" * 32, "client_id": "star-survey",
+                        "client_secret": "s", "server_metadata_url":
+                        "https://login.example.com/.well-known/openid-configuration"}}
+
+
+@pytest.mark.parametrize(("configured", "email", "signed_in_as"), [
+    (True, "clerk@example.com", "clerk@example.com"),
+    (True, "stranger@example.com", None),
+    (False, "clerk@example.com", None),
+])
+def test_single_sign_on_maps_the_email_onto_an_existing_account(
+    workspace: Context, configured: bool, email: str, signed_in_as: str | None
+) -> None:
+    provider = factories.make_provider(workspace)
+    ensure_user(workspace, "clerk@example.com", "staff", provider)
+    at = app()
+    if configured:
+        at.secrets = SSO_SECRETS
+    at.user = {"is_logged_in": True, "email": email}
+    at.run()
+    assert not at.exception
+    buttons = [button.key for button in at.button]
+    if signed_in_as:
+        assert at.session_state["ws_user"] == signed_in_as
+        assert "ws_sign_out" in buttons
+        return
+    assert "ws_user" not in at.session_state
+    assert at.text_input(key="ws_login_username") is not None
+    assert ("ws_sso" in buttons) == configured
+    assert ("没有对应的账户" in texts(at)) == configured

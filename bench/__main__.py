@@ -13,6 +13,7 @@ from pathlib import Path
 from bench import Row
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
+NOTES = OUT.with_name("performance-notes.md")  # findings, appended below the table
 
 
 def machine() -> str:
@@ -46,6 +47,8 @@ def main(names: list[str]) -> None:
     """Run the selected benchmark modules, print the table and write docs/performance.md."""
     import bench
 
+    write = not names or "--write" in names  # --write: also write docs/ for a subset
+    names = [n for n in names if n != "--write"]
     modules = sorted(m.name for m in pkgutil.iter_modules(bench.__path__)
                      if m.name.startswith("bench_"))
     chosen = [m for m in modules if not names or any(n in m for n in names)]
@@ -55,11 +58,13 @@ def main(names: list[str]) -> None:
         rows += importlib.import_module(f"bench.{name}").run()
     text = table(rows)
     print(text)
-    if not names:
+    if write:
+        notes = "\n" + NOTES.read_text() if NOTES.exists() else ""
         OUT.write_text(
             "# Performance\n\nMeasured by `make bench` on "
             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC.\n\nMachine: {machine()}\n\n"
-            "Ratios compare against a baseline measured in the same run.\n\n" + text + "\n")
+            "Ratios compare against a baseline measured in the same run.\n\n" + text + "\n"
+            + notes)
         print(f"written {OUT}")
 
 

@@ -6,6 +6,9 @@ import io
 from datetime import timedelta
 
 import pytest
+from alembic import command
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from surveys import campaigns, client_import, clients, invitations, providers, users
@@ -15,6 +18,7 @@ from surveys.context import Context
 from surveys.db import read_session, run_write
 from surveys.errors import PermissionDenied, ValidationFailed
 from surveys.models import AuditEntry, utcnow
+from surveys.schema import alembic_config, current_revision, head_revision, upgrade
 from tests import factories
 
 
@@ -132,3 +136,26 @@ def test_record_change_keeps_hostile_text_literally(ctx: Context) -> None:
     entry = entries(ctx)[0]
     assert entry.username == hostile
     assert decoded(entry) == ({"v": hostile}, {"bytes": "<3 bytes>"})
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_entry SET username = 'someone-else'",
+    "DELETE FROM audit_entry",
+])
+def test_the_database_refuses_raw_sql_changes_to_the_log(ctx: Context, statement: str) -> None:
+    factories.make_provider(ctx)
+    with pytest.raises(DBAPIError, match="append-only"):
+        with ctx.engine.begin() as conn:
+            conn.execute(text(statement))
+    assert [e.username for e in entries(ctx)] == ["system"]
+
+
+def test_migration_0002_downgrades_and_upgrades_again(ctx: Context) -> None:
+    config = alembic_config()
+    with ctx.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    assert current_revision(ctx.engine) == "0001"
+    assert upgrade(ctx.engine) == head_revision()
+    factories.make_provider(ctx)
+    assert len(entries(ctx)) == 1

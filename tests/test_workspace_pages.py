@@ -290,3 +290,27 @@ def test_single_sign_on_maps_the_email_onto_an_existing_account(
     assert at.text_input(key="ws_login_username") is not None
     assert ("ws_sso" in buttons) == configured
     assert ("没有对应的账户" in texts(at)) == configured
+
+
+MY_PAGES = ("providers", "clients", "campaigns", "paper", "audit", "accounts")
+
+
+@pytest.mark.parametrize("role", ["admin", "staff", "assessor"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_workspace_page_renders_for_every_role(
+    workspace: Context, role: str, lang: str
+) -> None:
+    provider = factories.make_provider(workspace)
+    client = factories.make_client(workspace, provider, "昌平区第二中学", years={2026: 9})
+    factories.open_campaign(workspace, provider, 2026)
+    factories.submit(workspace, provider, 2026, client, 97)
+    for name in MY_PAGES:
+        at = AppTest.from_file(str(Path(APP).parent / "pages" / f"{name}.py"), default_timeout=60)
+        at.session_state["lang"] = lang
+        signed_in(at, workspace, f"{role}-user", role, provider if role == "staff" else None)
+        at.run()
+        assert not at.exception, (name, at.exception)
+        if role == "assessor" and name != "accounts":  # accounts: own password only
+            keys = {button.key for button in at.button}
+            assert not at.get("form") and not at.file_uploader, name
+            assert not keys & {"ws_link_revoke", "ws_link_reissue", "ws_campaign_close"}, name

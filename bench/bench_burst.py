@@ -1,0 +1,106 @@
+"""Benchmark 5: 20 phone sessions confirm at the same moment against one server: time to receipt."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import Row
+
+SESSIONS = 20
+
+
+async def _fill(browser: Any, url: str, signer: str) -> Any:
+    """Return a page with the form filled and signed, at the confirmation step."""
+    from surveys.form_a1 import ITEMS, item_label
+    from surveys.i18n import tr
+    from tests.form_driver import PHONE, SCORES
+
+    context = await browser.new_context(**PHONE)
+    page = await context.new_page()
+    await page.goto(url)
+    for item, score in zip(ITEMS, SCORES, strict=True):
+        field = page.get_by_label(item_label(item), exact=True)
+        await field.fill(str(score), timeout=300000)
+        await field.press("Tab")
+    await page.get_by_label(tr("form_signer_name")).fill(signer)
+    await page.get_by_label(tr("form_signer_name")).press("Tab")
+    canvas = page.locator("canvas.upper-canvas")
+    await canvas.scroll_into_view_if_needed(timeout=300000)
+    box = await canvas.bounding_box()
+    await page.mouse.move(box["x"] + 30, box["y"] + 100)
+    await page.mouse.down()
+    for dx, dy in ((70, 40), (110, 110), (160, 50), (220, 120)):
+        await page.mouse.move(box["x"] + dx, box["y"] + dy, steps=4)
+    await page.mouse.up()
+    await page.get_by_text(tr("form_signed")).wait_for(timeout=300000)
+    await page.get_by_role("button", name=tr("form_review")).click(timeout=300000)
+    await page.get_by_role("button", name=tr("form_confirm")).wait_for(timeout=300000)
+    return page
+
+
+async def _confirm(page: Any) -> float:
+    """Return seconds from pressing confirm until the receipt message shows."""
+    from surveys.i18n import tr
+
+    started = time.perf_counter()
+    await page.get_by_role("button", name=tr("form_confirm")).click()
+    await page.get_by_text(tr("form_saved")).wait_for(timeout=600000)
+    return time.perf_counter() - started
+
+
+async def _burst(base: str, urls: list[str]) -> tuple[list[float], float]:
+    """Return (each session's time to receipt in the burst, one session's alone)."""
+    from playwright.async_api import async_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        alone_page = await _fill(browser, urls[0].replace("http://survey.test", base), "单独")
+        alone = await _confirm(alone_page)
+        pages = []
+        for start in range(1, SESSIONS + 1, 5):  # fill in groups of five to spare the 2 cores
+            pages += await asyncio.gather(*[
+                _fill(browser, url.replace("http://survey.test", base), f"签字人{n}")
+                for n, url in enumerate(urls[start:start + 5], start)])
+        times = await asyncio.gather(*[_confirm(page) for page in pages])
+        await browser.close()
+    return list(times), alone
+
+
+def run() -> list[Row]:
+    """Return median and worst time to receipt of 20 simultaneous confirmations."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from surveys.db import read_session
+    from surveys.models import Response
+    from tests.browser_support import free_port, running_app
+    from tests.fault_support import chain_is_linear, verify_ok
+    from tests.form_driver import install, server_env
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        installation = install(f"sqlite:///{folder / 'b.db'}", folder, SESSIONS + 1)
+        port = free_port()
+        env = server_env(installation, folder / "server", f"http://127.0.0.1:{port}")
+        with running_app(env, port) as base:
+            times, alone = asyncio.run(_burst(base, installation.urls))
+        engine = installation.ctx.engine
+        with read_session(engine) as session:
+            stored = session.exec(select(func.count()).select_from(Response)).one()
+        chain_is_linear(engine, installation.provider_id)
+        verify_ok(engine, installation.ctx.signer)
+        engine.dispose()
+    note = f"{stored} of {SESSIONS + 1} stored once, chain verifies"
+    return [
+        Row("5 burst", f"{SESSIONS} sessions confirm at once: median time to receipt",
+            statistics.median(times), "s", alone, "one session alone", "", note),
+        Row("5 burst", f"{SESSIONS} sessions confirm at once: worst time to receipt", max(times),
+            "s", alone, "one session alone", "", note),
+    ]

@@ -1,0 +1,109 @@
+"""Benchmark 4: the client form at phone size in headless Chromium: time to usable, bytes moved."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import Row
+
+HELLO = 'import streamlit as st\n\nst.write("你好 hello")\n'
+
+
+def _measure(browser: Any, url: str, ready: Any) -> tuple[float, float, float]:
+    """Return (cold seconds, cold KiB, warm seconds) until ready(page) returns, one context."""
+    from tests.form_driver import PHONE
+
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    moved = [0.0]
+    cdp.on("Network.loadingFinished", lambda e: moved.__setitem__(0, moved[0] + e["encodedDataLength"]))
+    cdp.on("Network.webSocketFrameReceived",
+           lambda e: moved.__setitem__(0, moved[0] + len(e["response"]["payloadData"])))
+    started = time.perf_counter()
+    page.goto(url)
+    ready(page)
+    cold = time.perf_counter() - started
+    page.wait_for_timeout(500)
+    kib = moved[0] / 1024
+    started = time.perf_counter()
+    page.goto(url)
+    ready(page)
+    warm = time.perf_counter() - started
+    context.close()
+    return cold, kib, warm
+
+
+def run() -> list[Row]:
+    """Return time-to-usable and bytes of the form page against a one-line Streamlit page."""
+    from playwright.sync_api import sync_playwright
+
+    from surveys.form_a1 import ITEMS, item_label
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, running_app
+    from tests.form_driver import install, server_env
+
+    def form_ready(page: Any) -> None:
+        page.get_by_label(item_label(ITEMS[0]), exact=True).wait_for(timeout=60000)
+
+    def hello_ready(page: Any) -> None:
+        page.get_by_text("你好 hello").wait_for(timeout=60000)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        installation = install(f"sqlite:///{folder / 'f.db'}", folder, 1)
+        (folder / "hello.py").write_text(HELLO)
+        env = server_env(installation, folder / "server", "http://127.0.0.1:8599")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            with running_app(env, 8599) as base:
+                url = installation.urls[0].replace("http://survey.test", base)
+                _measure(browser, url, form_ready)  # the server's first run compiles pages
+                form = _measure(browser, url, form_ready)
+            with _hello_app(folder / "hello.py") as base:
+                _measure(browser, base, hello_ready)
+                hello = _measure(browser, base, hello_ready)
+            browser.close()
+        installation.ctx.engine.dispose()
+    return [
+        Row("4 form page", "phone, cold cache: navigation to usable form", form[0], "s", hello[0],
+            "one-line Streamlit page"),
+        Row("4 form page", "phone, cold cache: bytes transferred", form[1], "KiB", hello[1],
+            "one-line Streamlit page", "", "HTTP encoded + websocket frames (CDP)"),
+        Row("4 form page", "phone, warm cache: navigation to usable form", form[2], "s", hello[2],
+            "one-line Streamlit page"),
+    ]
+
+
+def _hello_app(script: Path) -> Any:
+    """Return a context manager serving a one-line Streamlit script (the baseline)."""
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+    from contextlib import contextmanager
+
+    @contextmanager
+    def serving() -> Any:
+        command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless",
+                   "true", "--server.port", "8598", "--server.address", "127.0.0.1",
+                   "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+        process = subprocess.Popen(command, env=dict(os.environ), stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(300):
+                try:
+                    with urllib.request.urlopen("http://127.0.0.1:8598/_stcore/health") as r:
+                        if r.read() == b"ok":
+                            break
+                except OSError:
+                    time.sleep(0.2)
+            yield "http://127.0.0.1:8598"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+    return serving()

@@ -54,8 +54,8 @@ def yearly_mean_chart(yearly: pd.DataFrame, lang: str = "zh") -> alt.LayerChart:
 
 
 def monthly_mean_chart(monthly: pd.DataFrame, lang: str = "zh") -> alt.LayerChart:
-    """Return the mean total per month of evaluation as bars, over the star thresholds."""
-    bars = alt.Chart(monthly).mark_bar(opacity=0.8).encode(
+    """Return the mean total per month of evaluation as a line with points, over the thresholds."""
+    points = alt.Chart(monthly).mark_line(point=alt.OverlayMarkDef(size=70)).encode(
         x=alt.X("month:O", title=tr("dash_month", lang)),
         y=alt.Y("mean_total:Q", title=tr("dash_mean_total", lang),
                 scale=_score_scale(monthly["mean_total"])),
@@ -63,7 +63,7 @@ def monthly_mean_chart(monthly: pd.DataFrame, lang: str = "zh") -> alt.LayerChar
                  alt.Tooltip("mean_total:Q", title=tr("dash_mean_total", lang), format=".2f"),
                  alt.Tooltip("responses:Q", title=tr("dash_responses", lang))],
     )
-    return alt.LayerChart(layer=[bars, threshold_layers(lang)]).properties(
+    return alt.LayerChart(layer=[points, threshold_layers(lang)]).properties(
         title=tr("dash_chart_monthly", lang), height=240)
 
 
@@ -100,5 +100,5 @@ def client_heatmap(clients: pd.DataFrame, lang: str = "zh") -> alt.LayerChart:
                  alt.Tooltip("total:Q", title=tr("dash_total", lang), format=".2f")],
     )
     text = base.mark_text(fontSize=11).encode(text=alt.Text("total:Q", format=".0f"))
-    height = max(120, 24 * clients["client"].nunique())
-    return alt.LayerChart(layer=[cells, text]).properties(title=tr("dash_chart_heatmap", lang), height=height)
+    return alt.LayerChart(layer=[cells, text]).properties(
+        title=tr("dash_chart_heatmap", lang), height=alt.Step(26))  # one readable row per client

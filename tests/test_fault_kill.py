@@ -24,19 +24,22 @@ from tests.fault_support import (
 )
 
 KILLS = 12
-PER_WRITER = 12
+PER_WRITER = 30  # ten batches of three: far more than a writer finishes before its kill
 
 
-def _run_and_kill(env: dict[str, str], tag: str, ids: list[int], delay: float,
+def _run_and_kill(env: dict[str, str], tag: str, ids: list[int], acks_first: int, delay: float,
                   ) -> tuple[list[list[str]], list[str]]:
-    """Return (batches begun, keys acknowledged) of a writer killed with SIGKILL after delay."""
+    """Return (batches begun, keys acknowledged) of a writer killed delay after some acks."""
     process = subprocess.Popen(writer_command(tag, ids, batch=3), cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, text=True, bufsize=1)
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "READY"
-    time.sleep(delay)
+    seen = []
+    while len([line for line in seen if line.startswith("ACK")]) < acks_first:
+        seen.append(process.stdout.readline())
+    time.sleep(delay)  # now somewhere inside the next batch's transaction
     process.send_signal(signal.SIGKILL)
-    out = process.stdout.read()
+    out = "".join(seen) + process.stdout.read()
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL or "ERR" not in out
     batches = [line[6:].split(",") for line in out.splitlines() if line.startswith("BATCH ")]
@@ -56,7 +59,7 @@ def test_killed_writers_lose_no_acknowledged_form_and_leave_no_half_batch(ctx: C
     acked: list[str] = []
     for kill in range(KILLS):
         began, done = _run_and_kill(env, f"k{kill}", ids[kill * PER_WRITER:(kill + 1) * PER_WRITER],
-                                    chooser.uniform(0.0, 0.25))
+                                    chooser.randint(0, 2), chooser.uniform(0.0, 0.02))
         batches += began
         acked += done
 

@@ -40,9 +40,10 @@ if ov.points_to_next is not None:
 st.caption(" · ".join(notes))
 criteria = criteria_frame(eligibility, lang)
 st.markdown(f"**{t('dash_criteria')}**")
-st.dataframe(criteria.drop(columns=["key"]).rename(
-    columns={"criterion": t("dash_criterion"), "actual": t("dash_actual")}),
-    hide_index=True, width="stretch")
+# A static table wraps at phone width, so every star column stays visible.
+st.table(criteria.drop(columns=["key"]).rename(
+    columns={"criterion": t("dash_criterion"), "actual": t("dash_actual")}).set_index(
+    t("dash_criterion")))
 if eligibility.next_star is None:
     st.success(t("dash_top_level"))
 else:
@@ -56,10 +57,13 @@ if ov.responses:
     weakest = [f"{s.item.no}. {s.item.name(lang)} ({to_float(s.share * 100, 1)}%)"
                for s in ov.weakest() if s.share is not None]
     st.markdown(f"**{t('dash_weakest')}:** " + "; ".join(weakest))
-    shown = items.drop(columns=["name_en" if lang != "en" else "name_zh"])
-    st.dataframe(shown, hide_index=True, width="stretch",
-                 column_config={"share": st.column_config.ProgressColumn(
-                     t("dash_share"), min_value=0.0, max_value=1.0, format="percent")})
+    name = "name_en" if lang == "en" else "name_zh"
+    shown = items.drop(columns=["name_zh" if lang == "en" else "name_en"])
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "no": t("dash_col_no"), name: t("dash_col_item"), "max": t("dash_col_max"),
+        "mean": t("dash_col_mean"),
+        "share": st.column_config.ProgressColumn(t("dash_share"), min_value=0.0,
+                                                 max_value=1.0, format="percent")})
 else:
     st.info(t("dash_no_data"))
 
@@ -71,6 +75,8 @@ else:
     answered = int((progress["status"] == "answered").sum())
     st.progress(answered / len(progress), text=f"{answered} / {len(progress)}")
     table = progress.assign(status=[t(f"dash_status_{s}") for s in progress["status"]])
+    table["total"] = [str(int(v)) if v == v and v is not None else "—" for v in table["total"]]
+    table = table.astype(object).where(table.notna(), "—")  # blanks, not "None"
     st.dataframe(table[["client", "status", "first_opened_at", "total", "evaluation_date"]].rename(
         columns={"client": t("dash_client"), "status": t("dash_status"),
                  "first_opened_at": t("dash_opened_at"), "total": t("dash_total"),

@@ -65,7 +65,7 @@ def test_overview_shows_figures_star_and_progress(small_db: dict[str, int]) -> N
     body = texts(at)
     assert "★★☆  2" in body                        # 4 units, ¥320,000, 1 renewal, 25 % key
     assert "仅按评价分：2 星 · 评价分距下一星级还差 1.33 分" in body
-    criteria = at.dataframe[0].value
+    criteria = at.table[0].value.reset_index()
     assert list(criteria.columns) == ["要求", "实际", "1★", "2★", "3★"]
     assert list(criteria.iloc[0]) == ["一年内服务用户单位数量", "4", "✓ ≥ 2", "✓ ≥ 4", "✗ ≥ 6"]
     assert "距 3 星还缺：" in body
@@ -73,6 +73,10 @@ def test_overview_shows_figures_star_and_progress(small_db: dict[str, int]) -> N
     assert "- 当年维保合同总金额（元）: ¥320,000.00 → ¥500,000.00 (还差 ¥180,000.00)" in body
     progress = at.dataframe[-1].value
     assert sorted(progress["状态"]) == ["已评价", "已评价", "已评价", "未打开"]
+    assert "None" not in progress.astype(str).to_numpy().ravel().tolist()
+    assert sorted(progress["总分"]) == ["90", "95", "96", "—"]
+    items = at.dataframe[0]
+    assert items.value.shape[0] == 9
 
 
 def test_overview_in_english(small_db: dict[str, int]) -> None:

@@ -98,12 +98,12 @@ def test_client_list_imports_correctly_or_changes_nothing(
             assert stored in names
 
 
-_PROVIDERS: dict[int, tuple[int, list[int]]] = {}
+_PROVIDERS: dict[str, tuple[int, list[int]]] = {}  # by database URL: unique to each test
 
 
 def _provider(ctx: Context) -> int:
     """Return the provider of this test's database (made once, with three invited clients)."""
-    key = id(ctx)
+    key = ctx.settings.db_url
     if key not in _PROVIDERS:
         _PROVIDERS[key] = seed_invitations(ctx, 3)
     return _PROVIDERS[key][0]

@@ -43,7 +43,7 @@ def run() -> list[Row]:
     from playwright.sync_api import sync_playwright
 
     from surveys.form_a1 import ITEMS, item_label
-    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, running_app
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, running_app
     from tests.form_driver import install, server_env
 
     def form_ready(page: Any) -> None:
@@ -56,10 +56,11 @@ def run() -> list[Row]:
         folder = Path(tmp)
         installation = install(f"sqlite:///{folder / 'f.db'}", folder, 1)
         (folder / "hello.py").write_text(HELLO)
-        env = server_env(installation, folder / "server", "http://127.0.0.1:8599")
+        port = free_port()
+        env = server_env(installation, folder / "server", f"http://127.0.0.1:{port}")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            with running_app(env, 8599) as base:
+            with running_app(env, port) as base:
                 url = installation.urls[0].replace("http://survey.test", base)
                 _measure(browser, url, form_ready)  # the server's first run compiles pages
                 form = _measure(browser, url, form_ready)
@@ -86,22 +87,26 @@ def _hello_app(script: Path) -> Any:
     import urllib.request
     from contextlib import contextmanager
 
+    from tests.browser_support import free_port
+
+    port = free_port()
+
     @contextmanager
     def serving() -> Any:
         command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless",
-                   "true", "--server.port", "8598", "--server.address", "127.0.0.1",
+                   "true", "--server.port", str(port), "--server.address", "127.0.0.1",
                    "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
         process = subprocess.Popen(command, env=dict(os.environ), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
         try:
             for _ in range(300):
                 try:
-                    with urllib.request.urlopen("http://127.0.0.1:8598/_stcore/health") as r:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as r:
                         if r.read() == b"ok":
                             break
                 except OSError:
                     time.sleep(0.2)
-            yield "http://127.0.0.1:8598"
+            yield f"http://127.0.0.1:{port}"
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -76,8 +76,11 @@ def read_table(
         errors = [FieldError(c, "缺少此列", "required column is missing") for c in missing]
         errors += [FieldError(c, "未知的列", "unknown column") for c in unknown]
         raise ValidationFailed(errors)
-    if len(set(header)) != len(header) and "" not in header:
-        raise _fail("表头有重复的列", "the header repeats a column", "header")
+    named = [c for c in header if c]
+    repeated = sorted({c for c in named if named.count(c) > 1})
+    if repeated:
+        raise ValidationFailed([FieldError(c, "表头中此列重复", "the header repeats this column")
+                                for c in repeated])
     body = []
     for number, row in enumerate(rows[1:], start=2):
         if all(cell is None or str(cell).strip() == "" for cell in row):

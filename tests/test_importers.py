@@ -92,6 +92,7 @@ def test_bad_client_rows_reject_the_whole_file(ctx: Context, body: str,
     (b"PK\x03\x04garbage", "c.xlsx", "file"),
     (b"a,b", "c.txt", "file"),
     (b"\xff\xfe\x00\x00\xc3(", "c.csv", "file"),
+    (HEADER.replace("phone", "name").replace("\n", ",phone,\n").encode(), "c.csv", "name"),
 ])
 def test_unreadable_or_misshaped_files_are_rejected(ctx: Context, data: bytes, name: str,
                                                     field: str) -> None:

@@ -23,11 +23,12 @@ def plain(text: object) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
-def choose_provider_year(session: Session, actor: Actor) -> tuple[int, int] | None:
-    """Render the provider and year selectors; return (provider_id, year) or None if none."""
+def choose_provider_year(session: Session, actor: Actor) -> tuple[int, int]:
+    """Render the provider and year selectors; return (provider_id, year), or stop the page."""
     providers = list_providers(session=session, actor=actor)
     if not providers:
-        return None
+        st.info(t("dash_no_providers"))
+        st.stop()
     names = {int(p.id): p.name for p in providers if p.id is not None}
     left, right = st.columns([3, 1])
     provider_id = left.selectbox(t("dash_provider"), options=list(names),

@@ -13,11 +13,7 @@ lang = language_switch()
 st.title(t("dash_overview_title"))
 with read_session(app_context().engine) as session:
     actor = current_actor()
-    choice = choose_provider_year(session, actor)
-    if choice is None:
-        st.info(t("dash_no_providers"))
-        st.stop()
-    provider_id, year = choice
+    provider_id, year = choose_provider_year(session, actor)
     data = overview_page(session=session, actor=actor, provider_id=provider_id, year=year)
 
 ov, eligibility = data.overview, data.overview.eligibility

@@ -14,11 +14,7 @@ lang = language_switch()
 st.title(t("dash_trends_title"))
 with read_session(app_context().engine) as session:
     actor = current_actor()
-    choice = choose_provider_year(session, actor)
-    if choice is None:
-        st.info(t("dash_no_providers"))
-        st.stop()
-    provider_id, year = choice
+    provider_id, year = choose_provider_year(session, actor)
     trends = provider_trends(session=session, actor=actor, provider_id=provider_id, year=year)
 
 if trends.yearly.empty:

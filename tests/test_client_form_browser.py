@@ -29,6 +29,7 @@ from surveys.settings import Settings
 from surveys.signature import png_is_blank
 from tests.browser_support import ROOT, free_port, require_browser, running_app, screenshot
 from tests.factories import links, make_client, make_provider, open_campaign, submit
+from tests.form_driver import sign
 
 pytestmark = pytest.mark.browser
 YEAR = date.today().year
@@ -94,20 +95,6 @@ def fill_scores(page: Any, scores: list[int | None]) -> None:
             field = page.get_by_label(item_label(item), exact=True)
             field.fill(str(score))
             field.press("Tab")
-
-
-def sign(page: Any) -> None:
-    """Draw a signature on the canvas with mouse down, moves and up."""
-    canvas = page.locator("canvas.upper-canvas")
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    x, y = box["x"], box["y"]
-    page.mouse.move(x + 30, y + 100)
-    page.mouse.down()
-    for dx, dy in ((70, 40), (110, 110), (160, 50), (220, 120), (270, 60)):
-        page.mouse.move(x + dx, y + dy, steps=6)
-    page.mouse.up()
-    page.get_by_text(tr("form_signed")).wait_for()  # the drawing reached the server
 
 
 def no_horizontal_scroll(page: Any) -> None:

@@ -18,7 +18,6 @@ from surveys.errors import Conflict, NotFound
 from surveys.form_a1 import FORM_ID
 from surveys.keys import Signer
 from surveys.models import Campaign, Client, Invitation, Provider, Response, utcnow
-from surveys.providers import check_header
 from surveys.records import GENESIS_HASH, record_hash
 from surveys.validation import ValidResponse
 
@@ -36,11 +35,14 @@ class Attachments:
 
 
 def header_snapshot(provider: Provider, client: Client, edits: dict[str, Any] | None) -> str:
-    """Return the JSON of both Table A.1 header blocks, the client's block with its edits."""
-    client_fields = {key: getattr(client, key) for key in HEADER_KEYS}
+    """Return the JSON of both Table A.1 header blocks, the client's block with its edits.
+
+    The edits were checked by the text rule on the way in; stored values are copied as stored.
+    """
+    client_fields = {key: str(getattr(client, key) or "") for key in HEADER_KEYS}
     client_fields.update({k: v for k, v in (edits or {}).items() if k in HEADER_KEYS[1:]})
     return json.dumps(
-        {"client": check_header(client_fields),
+        {"client": client_fields,
          "provider": {key: getattr(provider, key) for key in HEADER_KEYS}},
         ensure_ascii=False, sort_keys=True,
     )

@@ -65,10 +65,15 @@ def response_import_cmd(file: Path, provider: int = ProviderOpt, year: int = Yea
                         as_json: bool = JsonOption) -> None:
     """Import paper forms from .csv or .xlsx (all rows or none); stored with origin 'paper'."""
     data = _read_file(file)
-    stored = write(lambda ctx, s: response_import.import_paper_forms(
+    done = write(lambda ctx, s: response_import.import_paper_forms(
         session=s, actor=ACTOR, signer=ctx.signer, provider_id=provider, year=year, data=data,
         filename=file.name, today=date.today(), base_dir=file.resolve().parent))
-    emit({"stored": stored}, as_json, f"{stored} paper forms stored")
+    text = (f"{done.rows} 行 / rows: {done.stored} 份新录入 / new, {done.corrected} 份更正 / "
+            f"corrected, {done.unchanged} 份未变 / unchanged" if done.changed else
+            f"没有任何更改：{done.rows} 行与已存的评价表完全相同 / nothing changed: all "
+            f"{done.rows} rows match the stored forms")
+    emit({"stored": done.stored, "corrected": done.corrected, "unchanged": done.unchanged,
+          "rows": done.rows, "changed": done.changed}, as_json, text)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ import typer
 
 from surveys import client_import, clients, providers
 from surveys.cli_commands.common import ACTOR, JsonOption, emit, read, write
+from surveys.tabular import read_capped
 
 provider_app = typer.Typer(help="Providers (服务单位).", no_args_is_help=True)
 client_app = typer.Typer(help="Client units (用户单位).", no_args_is_help=True)
@@ -77,19 +78,18 @@ def client_import_cmd(file: Path, provider: int = typer.Option(..., help="Provid
     data = _read_file(file)
     summary = write(lambda ctx, s: client_import.import_clients(
         session=s, actor=ACTOR, provider_id=provider, data=data, filename=file.name))
-    emit({"created": summary.created, "updated": summary.updated,
-          "contracts": summary.contracts, "rows": summary.rows}, as_json,
-         f"{summary.rows} rows: {summary.created} clients created, {summary.updated} updated, "
-         f"{summary.contracts} contract years")
+    text = (f"{summary.rows} rows: {summary.created} clients created, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged, {summary.contracts} contract years set"
+            if summary.changed else f"没有任何更改：{summary.rows} 行与已登记的信息完全相同 / "
+            f"nothing changed: all {summary.rows} rows match what is registered")
+    emit({"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged,
+          "contracts": summary.contracts, "contracts_unchanged": summary.contracts_unchanged,
+          "rows": summary.rows, "changed": summary.changed}, as_json, text)
 
 
 def _read_file(file: Path) -> bytes:
-    """Return a file's bytes, or exit with a clear message."""
-    try:
-        return file.read_bytes()
-    except OSError as exc:
-        typer.echo(f"错误 / error: cannot read {file}: {exc.strerror}", err=True)
-        raise typer.Exit(1) from exc
+    """Return a file's bytes (refused before reading when over the import limit)."""
+    return read_capped(file)
 
 
 def register(app: typer.Typer) -> None:

@@ -125,16 +125,16 @@ def decode_csv(data: bytes) -> str:
                 raise _refuse(f"文件以 {codec.upper()} 标记开头，但内容不是该编码（第 {exc.start} 字节）",
                               f"the file starts with a {codec.upper()} mark but is not in that "
                               f"encoding (byte {exc.start})") from exc
-    if b"\x00" in data:
+    nuls = data.count(0)
+    if nuls:
         text = _utf16_without_bom(data)
         if text is not None:
             return text
+        if nuls >= 2 and nuls * 20 >= len(data):
+            raise _refuse("文件含有大量空字节，像是没有 BOM 的 UTF-16 或二进制文件",
+                          "the file is full of NUL bytes, like UTF-16 without a byte-order mark "
+                          "or a binary file")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    if b"\x00" in data and data.count(b"\x00") > 1:
-        raise _refuse("文件含有空字节，像是没有 BOM 的 UTF-16 或二进制文件",
-                      "the file holds NUL bytes, like UTF-16 without a byte-order mark or a "
-                      "binary file")
-    return _legacy(data)
+        return _legacy(data)

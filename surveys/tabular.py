@@ -316,6 +316,23 @@ def read_table(data: bytes, filename: str, *, columns: Sequence[Column]
     return body
 
 
+def column_label(field: str, columns: Sequence[Column], lang: str = "zh") -> str:
+    """Return how an error table names a field: the column's label, '文件' for the file."""
+    for column in columns:
+        if column.key == field:
+            return column.label(lang)
+    if field == "file":
+        return "File" if lang == "en" else "文件"
+    return field  # an unknown header is named as the file spells it
+
+
+def error_rows(failure: ValidationFailed, columns: Sequence[Column], lang: str = "zh"
+               ) -> list[tuple[int | None, str, str]]:
+    """Return (row, column label, problem) of every import error, in the language."""
+    return [(e.row, column_label(e.field, columns, lang), e.en if lang == "en" else e.zh)
+            for e in failure.errors]
+
+
 def cell_text(value: Any) -> str:
     """Return a cell as stripped text (None as empty; whole floats without '.0')."""
     if value is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 
 from PIL import Image, UnidentifiedImageError
 
@@ -49,6 +50,9 @@ def check_pdf(data: bytes, *, field: str = "scan") -> bytes:
     """Return the bytes if pypdf parses them as an unencrypted PDF of 1 to MAX_SCAN_PAGES pages."""
     from pypdf import PdfReader
 
+    quiet = logging.getLogger("pypdf")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # a broken upload is refused with a message, not logged
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -69,6 +73,8 @@ def check_pdf(data: bytes, *, field: str = "scan") -> bytes:
         raise ValidationFailed([FieldError(
             field, "扫描件 PDF 已损坏或无法读取，请重新扫描或另存后上传",
             "the scan PDF is damaged or cannot be read; scan or save it again")]) from exc
+    finally:
+        quiet.setLevel(level)
     return data
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 import time
 import uuid
 from collections.abc import Callable
@@ -16,15 +15,15 @@ from surveys.form_a1 import ITEMS, MAX_TOTAL, TOTAL_NAME_EN, TOTAL_NAME_ZH
 from surveys.links import resolve_base_url
 from surveys.models import Response
 from surveys.receipts import receipt_filename, receipt_of, receipt_pdf
+from surveys.text import markdown_literal
 from surveys.throttle import Throttle
 
 THROTTLE = Throttle()  # one per server process: bad links are counted per browser
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
 def md_escape(text: str) -> str:
-    """Return user text with Markdown (and HTML) specials escaped for st.markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Return user text for st.markdown: specials escaped, never a link (surveys.text)."""
+    return markdown_literal(text)
 
 
 def browser_key() -> str:

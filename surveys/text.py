@@ -157,6 +157,15 @@ def visible_controls(text: str, *, keep: str = "") -> str:
     return "".join(out)
 
 
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Return text an XLSX cell can hold: characters XML forbids shown as escapes ('\\x0b')."""
+    return _XML_ILLEGAL.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100
+                            else f"\\u{ord(m.group(0)):04x}", text)
+
+
 def terminal_safe(text: str) -> str:
     """Return text fit for a terminal: line feeds and tabs kept, every other control escaped."""
     return visible_controls(text, keep="\n\t")

@@ -15,9 +15,9 @@ from analytics.evidence_tables import TableRow, csv_bytes, row_from_fields, xlsx
 from surveys.form_a1 import FORM_ID
 from surveys.keys import Signer
 from surveys.models import Response
-from surveys.records import CANONICAL_FORMAT, canonical_bytes, sha256_hex
+from surveys.records import RECORD_FORMATS, canonical_bytes, sha256_hex
 
-BUNDLE_FORMAT = "star-survey/bundle/1"
+BUNDLE_FORMAT = "star-survey/bundle/2"
 MANIFEST = "manifest.json"
 Progress = Callable[[int, int, str], None]
 
@@ -86,7 +86,7 @@ def build_manifest(data: EvidenceData, files: dict[str, bytes], signer: Signer,
     head = data.head
     manifest: dict[str, Any] = {
         "format": BUNDLE_FORMAT,
-        "record_format": CANONICAL_FORMAT,
+        "record_formats": list(RECORD_FORMATS),
         "form_id": FORM_ID,
         "provider_id": data.provider_id,
         "provider": data.provider,
@@ -104,7 +104,7 @@ def build_manifest(data: EvidenceData, files: dict[str, bytes], signer: Signer,
                          "superseded": [r.id for r in data.history]},
         "pdf": {"pages": rendered.pages, "summary_pages": rendered.summary_pages,
                 "form_pages": {str(rid): list(span) for rid, span in rendered.form_pages.items()}},
-        "records": [entry.manifest_entry() for entry in data.chain],
+        "records": [entry.manifest_entry(data.year) for entry in data.chain],
         "files": {path: hashlib.sha256(content).hexdigest()
                   for path, content in sorted(files.items())},
     }

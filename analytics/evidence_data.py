@@ -16,9 +16,9 @@ from surveys.errors import SurveyError
 from surveys.keys import Signer, fingerprint, public_key_pem
 from surveys.models import Client, Invitation, Response, utcnow
 from surveys.providers import get_provider
-from surveys.records import canonical_fields
+from surveys.records import record_view, signed_parts
 from surveys.responses import HEADER_KEYS, current_responses
-from surveys.verify import check_chain, check_entry, entry_from_fields, stored_rows
+from surveys.verify import check_chain, check_entry, entry_from_row, stored_rows
 
 STAR_NAMES = {0: ("未达到一星", "below one star"), 1: ("一星", "one star"),
               2: ("二星", "two stars"), 3: ("三星", "three stars")}
@@ -26,19 +26,28 @@ STAR_NAMES = {0: ("未达到一星", "below one star"), 1: ("一星", "one star"
 
 @dataclass(frozen=True)
 class ChainRecord:
-    """One signed record of the provider's chain, as the manifest carries it."""
+    """One signed record of the provider's chain: envelope, content (format 2) and signature."""
 
     response_id: int
-    fields: dict[str, Any]
+    envelope: dict[str, Any]  # format 2: the envelope; format 1: every signed field
+    content: dict[str, Any] | None  # format 2: the form itself; None for format 1
     record_hash: str
     signature: str
     key_id: str
 
-    def manifest_entry(self) -> dict[str, Any]:
-        """Return the record as a manifest entry."""
-        return {"response_id": self.response_id, "canonical": self.fields,
-                "record_hash": self.record_hash, "signature": self.signature,
-                "key_id": self.key_id}
+    @property
+    def fields(self) -> dict[str, Any]:
+        """Return every signed value of the record as one flat dict."""
+        return record_view(self.envelope, self.content)
+
+    def manifest_entry(self, year: int) -> dict[str, Any]:
+        """Return the record as a manifest entry; another year's format-2 record by envelope."""
+        entry: dict[str, Any] = {"response_id": self.response_id, "envelope": self.envelope,
+                                 "record_hash": self.record_hash, "signature": self.signature,
+                                 "key_id": self.key_id}
+        if self.content is not None and self.envelope.get("year") == year:
+            entry["content"] = self.content
+        return entry
 
 
 @dataclass
@@ -88,13 +97,12 @@ def _chain(session: Session, provider_id: int, signer_key: Any) -> list[ChainRec
     """Return the provider's whole chain, refusing to export one that does not verify."""
     records, entries, problems = [], [], []
     for row in stored_rows(session, provider_id):
-        fields = canonical_fields(cast(Response, row))
-        entry = entry_from_fields(fields, response_id=row.id, stored_hash=row.record_hash,
-                                  signature=row.signature, key_id=row.key_id)
+        entry = entry_from_row(row)
         problems += check_entry(entry, signer_key)
         entries.append(entry)
-        records.append(ChainRecord(int(row.id), fields, row.record_hash, row.signature,
-                                   row.key_id))
+        envelope, content = signed_parts(cast(Response, row))
+        records.append(ChainRecord(int(row.id), envelope, content, row.record_hash,
+                                   row.signature, row.key_id))
     problems += check_chain(entries)
     if problems:
         listed = "; ".join(p.message for p in problems[:5])

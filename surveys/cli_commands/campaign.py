@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -10,6 +10,7 @@ import typer
 from surveys import campaigns, invitations, response_import
 from surveys.cli_commands.common import ACTOR, JsonOption, context, emit, read, write
 from surveys.cli_commands.registry import _read_file
+from surveys.clock import beijing_today
 from surveys.links import is_loopback_url, resolve_base_url
 
 campaign_app = typer.Typer(help="Annual callback campaigns (年度回访).", no_args_is_help=True)
@@ -67,7 +68,7 @@ def response_import_cmd(file: Path, provider: int = ProviderOpt, year: int = Yea
     data = _read_file(file)
     stored = write(lambda ctx, s: response_import.import_paper_forms(
         session=s, actor=ACTOR, signer=ctx.signer, provider_id=provider, year=year, data=data,
-        filename=file.name, today=date.today(), base_dir=file.resolve().parent))
+        filename=file.name, today=beijing_today(), base_dir=file.resolve().parent))
     emit({"stored": stored}, as_json, f"{stored} paper forms stored")
 
 

@@ -15,6 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from analytics.bundle_claims import check_eligibility, check_override_pages, check_provenance
 from analytics.bundle_tables import check_tables
 from analytics.evidence_bundle import MANIFEST, manifest_digest
 from analytics.report import round2
@@ -78,9 +79,11 @@ def verify_bundle(data: bytes, *, use_pdftotext: bool = True) -> BundleResult:
     year = _year_records(manifest, records, problems)
     _check_attachments(files, year, problems)
     _check_summary(manifest, year, problems)
+    check_eligibility(manifest, year, problems)
+    overrides, _late = check_provenance(manifest, year, problems, result.notes)
     check_tables(files, year, problems)
     if use_pdftotext and shutil.which("pdftotext") and "evidence.pdf" in files:
-        _check_pdf(files["evidence.pdf"], manifest, year, problems)
+        _check_pdf(files["evidence.pdf"], manifest, year, problems, (overrides, records))
     else:
         result.notes.append("pdftotext not available: the PDF text was not compared")
     return result
@@ -228,7 +231,8 @@ def pdf_pages_text(pdf: bytes) -> list[str]:
 
 
 def _check_pdf(pdf: bytes, manifest: dict[str, Any], year: dict[str, list[dict[str, Any]]],
-               problems: list[str]) -> None:
+               problems: list[str],
+               overrides: tuple[list[tuple[int, int]], dict[int, dict[str, Any]]]) -> None:
     """Check that each form page of evidence.pdf shows the signed scores, total and signer."""
     try:
         pages = pdf_pages_text(pdf)
@@ -243,6 +247,9 @@ def _check_pdf(pdf: bytes, manifest: dict[str, Any], year: dict[str, list[dict[s
     if head and head not in pages[0].replace(" ", ""):
         problems.append("evidence.pdf: the cover does not show the chain head hash")
     spans = layout.get("form_pages") or {}
+    first_form = min((s[0] for s in spans.values() if isinstance(s, list) and s), default=1)
+    check_override_pages("\n".join(pages[:max(first_form - 1, 1)]), overrides[0], overrides[1],
+                         problems)
     for raw in year["current"]:
         span = spans.get(str(raw["response_id"]))
         if not span or not 1 <= span[0] <= span[1] <= len(pages):

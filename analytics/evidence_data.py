@@ -9,7 +9,10 @@ from typing import Any, cast
 
 from sqlmodel import Session, col, select
 
+from analytics.eligibility import Eligibility, EligibilityInputs, assess, facts_from_inputs, gather_inputs
+from analytics.provenance import YearProvenance, year_provenance
 from analytics.report import provider_year_report
+from analytics.stars import exact_mean
 from surveys.access import Actor, require_read
 from surveys.campaigns import get_campaign
 from surveys.errors import SurveyError
@@ -69,11 +72,21 @@ class EvidenceData:
     key_fingerprint: str
     base_url: str
     generated_at: datetime
+    provenance: YearProvenance
+    eligibility_inputs: EligibilityInputs
+    eligibility: Eligibility
+    client_names: dict[int, str]  # every client named in the §5 inputs
 
     @property
     def head(self) -> ChainRecord | None:
         """Return the chain's last record, or None for an empty chain."""
         return self.chain[-1] if self.chain else None
+
+    def versions_of(self, response: Response) -> list[Response]:
+        """Return every version of the year of a form's invitation, oldest first."""
+        same = [r for r in [*self.history, *self.current]
+                if r.invitation_id == response.invitation_id]
+        return sorted(same, key=lambda r: r.version)
 
     def record(self, response_id: int | None) -> ChainRecord:
         """Return the chain record of a response id."""
@@ -130,6 +143,11 @@ def collect_evidence(*, session: Session, actor: Actor, signer: Signer, provider
         .where(Invitation.campaign_id == campaign.id).order_by(col(Client.id))).all()
     report = provider_year_report(session=session, actor=actor, provider_id=provider_id,
                                   year=year)
+    inputs = gather_inputs(session, provider_id, year)
+    mean = exact_mean(sum(r.total for r in current), len(current))
+    ids = sorted({cid for cid, _, _ in inputs.contracts})
+    names = dict(session.exec(select(Client.id, Client.name)
+                              .where(col(Client.id).in_(ids))).all()) if ids else {}
     return EvidenceData(
         provider_id=provider_id,
         provider={key: str(getattr(provider, key)) for key in HEADER_KEYS},
@@ -139,4 +157,8 @@ def collect_evidence(*, session: Session, actor: Actor, signer: Signer, provider
         star=int(report["star_by_score"]), public_key_pem=public_key_pem(signer.public_key),
         key_fingerprint=fingerprint(signer.public_key), base_url=base_url.rstrip("/"),
         generated_at=now or utcnow(),
+        provenance=year_provenance(session=session, actor=actor, provider_id=provider_id,
+                                   year=year),
+        eligibility_inputs=inputs, eligibility=assess(facts_from_inputs(inputs, mean)),
+        client_names={int(cid): str(name) for cid, name in names.items() if cid is not None},
     )

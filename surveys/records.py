@@ -116,10 +116,14 @@ def envelope_hash(envelope: dict[str, Any]) -> str:
 
 
 def content_matches(envelope: dict[str, Any], content: dict[str, Any] | None) -> bool:
-    """Return True when the content is the one the envelope names (format 1: always)."""
-    if envelope.get("format") == RECORD_FORMAT_1:
-        return content is None
+    """Return True unless content is given and is not the content the envelope names.
+
+    Format 1 has no separate content. A format-2 envelope shown without its content (another
+    year's record in a bundle) still fixes its place in the chain; there is nothing to compare.
+    """
     if content is None:
+        return True
+    if envelope.get("format") == RECORD_FORMAT_1:
         return False
     return hashlib.sha256(canonical_bytes(content)).hexdigest() == envelope.get("content_sha256")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -19,6 +19,7 @@ from surveys.records import (
     RECORD_FORMATS,
     content_matches,
     envelope_hash,
+    receipt_prefix,
     signed_parts,
 )
 
@@ -242,6 +243,10 @@ class RecordCheck:
     total: int
     version: int
     superseded: bool
+    origin: str = "web"
+    submitted_at: datetime | None = None
+    superseded_by_origin: str | None = None  # how the version that replaced it was entered
+    superseded_at: datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -249,15 +254,24 @@ class RecordCheck:
         return self.intact and self.signature_ok
 
 
-def check_record(session: Session, record_hash: str,
-                 public_key: Ed25519PublicKey) -> RecordCheck | None:
-    """Return the check of the record with that hash, or None when no such record exists."""
-    wanted = record_hash.strip().lower()
-    if len(wanted) != 64 or any(c not in "0123456789abcdef" for c in wanted):
+def find_record_row(session: Session, wanted: str) -> Any:
+    """Return the stored row a full record hash or a receipt code names, or None."""
+    text = wanted.strip().lower()
+    table = RESPONSE_TABLE.c
+    if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
+        return session.execute(select(RESPONSE_TABLE).where(table.record_hash == text)).first()
+    prefix = receipt_prefix(wanted)
+    if prefix is None:
         return None
-    row = session.execute(
-        select(RESPONSE_TABLE).where(RESPONSE_TABLE.c.record_hash == wanted)
-    ).first()
+    rows = session.execute(select(RESPONSE_TABLE).where(
+        table.record_hash >= prefix, table.record_hash < prefix + "g").limit(2)).all()
+    return rows[0] if len(rows) == 1 else None
+
+
+def check_record(session: Session, wanted: str,
+                 public_key: Ed25519PublicKey) -> RecordCheck | None:
+    """Return the check of the record a hash or receipt code names, or None when none does."""
+    row = find_record_row(session, wanted)
     if row is None:
         return None
     entry = entry_from_row(row)
@@ -265,16 +279,19 @@ def check_record(session: Session, record_hash: str,
     header = _header(row.header_json)
     client = session.get(Client, row.client_id)
     newer = session.execute(
-        select(RESPONSE_TABLE.c.id).where(RESPONSE_TABLE.c.supersedes_id == row.id)
+        select(RESPONSE_TABLE.c.origin, RESPONSE_TABLE.c.submitted_at)
+        .where(RESPONSE_TABLE.c.supersedes_id == row.id)
     ).first()
     return RecordCheck(
-        record_hash=wanted,
+        record_hash=row.record_hash,
         intact=not entry.malformed and entry.content_ok and entry.computed_hash == entry.stored_hash,
         signature_ok=verify_signature(public_key, entry.stored_hash, entry.signature),
         provider_name=provider.name if provider else "",
         client_name=str(header.get("client", {}).get("name") or (client.name if client else "")),
         evaluation_date=row.evaluation_date, total=int(row.total), version=int(row.version),
-        superseded=newer is not None,
+        superseded=newer is not None, origin=str(row.origin), submitted_at=row.submitted_at,
+        superseded_by_origin=str(newer[0]) if newer else None,
+        superseded_at=newer[1] if newer else None,
     )
 
 

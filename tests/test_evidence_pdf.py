@@ -62,7 +62,7 @@ def test_page_count_is_cover_summary_and_one_per_form(
         rendered: tuple[Path, EvidenceData, int]) -> None:
     path, data, summary_pages = rendered
     pages = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", str(path))).group(1))  # type: ignore[union-attr]
-    assert summary_pages == 1 and len(data.current) == 4
+    assert summary_pages == 3 and len(data.current) == 4  # summary, overrides, §5 data
     assert pages == 1 + summary_pages + len(data.current)
 
 

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from analytics.bundle_verify import verify_bundle
 from analytics.evidence_bundle import manifest_digest
 from analytics.evidence_tables import read_csv_table
-from surveys.cli import app
+from cli.main import app
 from surveys.context import Context, open_context
 from surveys.errors import SurveyError
 from surveys.keys import fingerprint

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from surveys.cli import main
+from cli.main import main
 from surveys.clock import beijing_today
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,7 +121,7 @@ def test_demo_fills_three_years(cli: Any) -> None:
 
 def test_installed_entry_point_runs(cli_env: dict[str, str]) -> None:
     script = Path(sys.executable).parent / "star-survey"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "surveys.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "cli"]
     done = subprocess.run([*command, "provider", "list", "--json"], env={
         **__import__("os").environ, **cli_env}, capture_output=True, text=True, cwd=ROOT,
         check=False)

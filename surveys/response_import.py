@@ -220,15 +220,23 @@ def import_paper_forms(
     todo, unchanged = _plan(session, int(campaign.id or 0), rows)
     summary = PaperImportSummary(rows=len(rows), unchanged=unchanged)
     names = {int(c.id or 0): c.name for c in clients}
+    errors: list[FieldError] = []
     for item, stored in todo:
-        submit_paper(session=session, actor=actor, signer=signer, provider_id=provider_id,
-                     year=year, client_id=item.client_id, valid=item.valid,
-                     attachments=item.attachments)
+        try:
+            submit_paper(session=session, actor=actor, signer=signer, provider_id=provider_id,
+                         year=year, client_id=item.client_id, valid=item.valid,
+                         attachments=item.attachments, reason=item.reason, origin="import",
+                         today=today)
+        except ValidationFailed as exc:  # the caller's transaction rolls every row back
+            errors += [FieldError(e.field, e.zh, e.en, item.row) for e in exc.errors]
+            continue
         if stored is None:
             summary.stored += 1
         else:
             summary.corrected += 1
         summary.clients.append(names[item.client_id])
+    if errors:
+        raise ValidationFailed(errors)
     if summary.changed:
         record_change(session, actor, "paper_import", "response", filename, provider_id, None,
                       {"file": filename, "year": year, "rows": len(rows), "stored": summary.stored,

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HEADROOM = 256 * 1024 * 1024  # what the import may use beyond the loaded program
 CHILD = """
 import contextlib, io, resource, sys
-from surveys.cli import main
+from cli.main import main
 with open("/proc/self/status") as status:
     size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
 limit = size + int(sys.argv[1])

@@ -211,7 +211,7 @@ def new_provider(scene: Scene, value: str, tag: str) -> str:
 
 def cli_client_add(scene: Scene, value: str, tag: str) -> str:
     """Run `star-survey client add`; return the stored name, or raise like the domain."""
-    from surveys.cli import main
+    from cli.main import main
 
     settings = scene.ctx.settings
     env = {"STAR_SURVEY_DB": settings.db_url, "STAR_SURVEY_DATA_DIR": str(settings.data_dir),

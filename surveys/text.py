@@ -169,3 +169,14 @@ def spreadsheet_safe(text: str) -> str:
 def terminal_safe(text: str) -> str:
     """Return text fit for a terminal: line feeds and tabs kept, every other control escaped."""
     return visible_controls(text, keep="\n\t")
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_terminal_safe(text: str) -> str:
+    """Return JSON text with DEL, C1 controls and bidi controls as \\u escapes (still valid JSON).
+
+    json.dumps escapes U+0000-U+001F itself; these it passes through, and a terminal acts on them.
+    """
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

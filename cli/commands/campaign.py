@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from cli.commands.common import ACTOR, JsonOption, context, emit, read, read_import_file, write
+from cli.commands.common import ACTOR, JsonOption, context, emit, read, read_import_file, write, write_output
 from surveys.clock import beijing_today
 from surveys.links import is_loopback_url, resolve_base_url
 
@@ -81,6 +81,16 @@ def response_import_cmd(file: Path, provider: int = ProviderOpt, year: int = Yea
             f"{done.rows} rows match the stored forms")
     emit({"stored": done.stored, "corrected": done.corrected, "unchanged": done.unchanged,
           "rows": done.rows, "changed": done.changed}, as_json, text)
+
+
+@response_app.command("template")
+def response_template_cmd(out: Path = typer.Argument(..., help="The .xlsx to write."),
+                          as_json: bool = JsonOption) -> None:
+    """Write the paper-form import template (.xlsx, notes and checks on every column)."""
+    from surveys.import_templates import response_template_xlsx
+
+    write_output(out, response_template_xlsx())
+    emit({"file": str(out)}, as_json, f"导入模板已写入 / import template written: {out}")
 
 
 def register(app: typer.Typer) -> None:

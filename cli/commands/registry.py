@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cli.commands.common import ACTOR, JsonOption, emit, read, read_import_file, write
+from cli.commands.common import ACTOR, JsonOption, emit, read, read_import_file, write, write_output
 
 provider_app = typer.Typer(help="Providers (服务单位).", no_args_is_help=True)
 client_app = typer.Typer(help="Client units (用户单位).", no_args_is_help=True)
@@ -95,6 +95,16 @@ def client_import_cmd(file: Path, provider: int = typer.Option(..., help="Provid
     emit({"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged,
           "contracts": summary.contracts, "contracts_unchanged": summary.contracts_unchanged,
           "rows": summary.rows, "changed": summary.changed}, as_json, text)
+
+
+@client_app.command("template")
+def client_template_cmd(out: Path = typer.Argument(..., help="The .xlsx to write."),
+                        as_json: bool = JsonOption) -> None:
+    """Write the client-list import template (.xlsx, notes and checks on every column)."""
+    from surveys.import_templates import client_template_xlsx
+
+    write_output(out, client_template_xlsx())
+    emit({"file": str(out)}, as_json, f"导入模板已写入 / import template written: {out}")
 
 
 def register(app: typer.Typer) -> None:

@@ -2,9 +2,10 @@
 
 Accepted (spaces, dashes, dots and brackets anywhere, full-width digits too):
 - mobile 1[3-9]xxxxxxxxx, optionally after +86, 0086 or 86: '138 1234 5678', '+86-13812345678';
-- landline 0 + area code (2-3 digits) + 7-8 digits, optionally with an extension after 转, 分机,
-  ext, x, # or a dash: '010-8512 3456', '(0755)2345678', '010-85123456 转 8021'; with +86 the
-  area code's 0 is dropped or kept in brackets: '+86 10 8512 3456', '+86 (0)10 85123456';
+- landline 0 + area code + local number (010 and 02x + 8 digits, 0[3-9]xx + 7-8 digits),
+  optionally with an extension after 转, 分机, ext, x, # or a dash: '010-8512 3456',
+  '(0755)2345678', '010-85123456 转 8021'; with +86 the area code's 0 is dropped or kept in
+  brackets: '+86 10 8512 3456', '+86 (0)10 85123456';
 - national service numbers 400/800 + 7 digits, extension allowed: '400-810-8888'.
 The number is stored as typed; only its shape is checked here.
 """
@@ -19,7 +20,7 @@ _DASH_EXTENSION = re.compile(r"^(?P<main>.+\d)\s*-\s*(?P<ext>\d{1,6})$")
 _MAIN = re.compile(r"^\+?[\d\s\-().]+$")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63]")
 MOBILE = re.compile(r"1[3-9]\d{9}")
-LANDLINE = re.compile(r"0[1-9]\d{8,10}")
+LANDLINE = re.compile(r"0(?:10|2\d)\d{8}|0[3-9]\d{2}\d{7,8}")  # 010/02x + 8; 0xxx + 7-8
 SERVICE = re.compile(r"[48]00\d{7}")
 
 

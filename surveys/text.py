@@ -79,10 +79,7 @@ def normalise(value: Any, *, multiline: bool = False) -> str:
     text = as_text(value)
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # lone surrogates cannot be normalised; they are refused by is_refused afterwards
-    if not any(0xD800 <= ord(c) <= 0xDFFF for c in text):
-        text = unicodedata.normalize("NFC", text)
-    return text.strip(_TRIM)
+    return unicodedata.normalize("NFC", text).strip(_TRIM)  # lone surrogates pass, then refused
 
 
 def text_errors(text: str, rule: TextRule, *, row: int | None = None) -> list[FieldError]:
@@ -138,7 +135,7 @@ def markdown_literal(value: Any) -> str:
     invisible) is put inside URL schemes, 'www' and e-mail names so the renderer's autolinker
     cannot find them; control characters show as their code point.
     """
-    text = visible_controls(as_text(value))
+    text = visible_controls(as_text(value), keep="\n\t")
     text = _AUTOLINK.sub(lambda m: m.group(0)[0] + _WORD_JOINER + m.group(0)[1:], text)
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     return text.replace("\n", "  \n")

@@ -16,7 +16,7 @@ from surveys import users
 from surveys.access import SYSTEM
 from surveys.context import Context
 from surveys.db import run_write
-from surveys.text import markdown_literal, spreadsheet_safe, terminal_safe
+from surveys.text import json_terminal_safe, markdown_literal, spreadsheet_safe, terminal_safe
 from tests.factories import links, make_client, make_provider, open_campaign, submit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +62,14 @@ def test_spreadsheet_safe_keeps_what_a_cell_can_hold(value: str) -> None:
 
     Workbook().active.append([spreadsheet_safe(value)])  # raises on what a cell cannot hold
     assert spreadsheet_safe("tab\tand\nline") == "tab\tand\nline"
+
+
+def test_exact_escapes() -> None:
+    assert markdown_literal("第一行\n见 www.x.cn") == "第一行  \n见 w\u2060ww\\.x\\.cn"
+    assert spreadsheet_safe("甲\x0b乙\x00") == "甲\\x0b乙\\x00"
+    assert spreadsheet_safe("a\ufffeb\uffff") == "a\\ufffeb\\uffff"
+    assert json_terminal_safe('{"a": "\x7f\x9b\u202e\u2028\u2066", "b": "甲\u3000"}') == (
+        '{"a": "\\u007f\\u009b\\u202e\\u2028\\u2066", "b": "甲\u3000"}')
 
 
 def test_terminal_safe_escapes_sequences() -> None:

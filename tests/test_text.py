@@ -53,6 +53,9 @@ def test_nfc_trimming_and_lengths() -> None:
     assert clean_text(None, NOTE) == "" and clean_text(float("nan"), NOTE) == ""
     assert clean_text(12, NOTE) == "12"
     assert normalise("\ud800x") == "\ud800x"  # left for the rule to refuse, not a crash
+    assert normalise("a\r\nb") == "a\r\nb"  # one-line text keeps CR for the rule to refuse
+    assert (LINE.label(), LINE.label("zh"), LINE.label("en")) == (
+        "用户单位名称", "用户单位名称", "Client unit")
 
 
 @pytest.mark.parametrize(("value", "message"), [
@@ -68,5 +71,16 @@ def test_required_and_too_long_are_named(value: str, message: str) -> None:
 def test_every_refused_character_is_named_once() -> None:
     _, errors = check_text("a\x0bb\x0bc\x1bd\u202ee\x07", LINE)
     assert len(errors) == 1
-    assert "U+000B、U+001B、U+202E…" in errors[0].zh
-    assert "U+000B, U+001B, U+202E, ..." in errors[0].en
+    assert "U+000B、U+001B、U+202E…（第 2 个字符起）" in errors[0].zh
+    assert "U+000B, U+001B, U+202E, ... (from character 2)" in errors[0].en
+    _, errors = check_text("a\x0bb\x0bc\x1bd\u202e", NOTE)
+    assert errors[0].zh == ("「评价意见」含有不可见的控制字符 U+000B、U+001B、U+202E（第 2 个字符起），"
+                            "请删除后重新输入")
+    assert errors[0].en == ("'Comments' contains the control character U+000B, U+001B, U+202E "
+                            "(from character 2); delete it and type the text again")
+
+
+@pytest.mark.parametrize("char", ["\x0b", "\x0c", "\x1c", "\x1f", "\x85"])
+def test_controls_python_calls_whitespace_are_refused_not_trimmed(char: str) -> None:
+    with pytest.raises(ValidationFailed):
+        clean_text(f"甲{char}", LINE)

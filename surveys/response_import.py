@@ -25,7 +25,7 @@ from surveys.models import Client, Invitation, Response
 from surveys.responses import Attachments, latest_version, submit_paper
 from surveys.tabular import Column, cell_text, read_table
 from surveys.text import TextRule, check_text, normalise
-from surveys.uploads import check_scan
+from surveys.uploads import MAX_SCAN_BYTES, check_scan
 from surveys.validation import ValidResponse, validate_response
 
 COLUMNS = (
@@ -104,8 +104,19 @@ def _read_scan(value: Any, base_dir: Path, row: int) -> Attachments:
     if not path.is_file():
         raise ValidationFailed([FieldError("scan", f"找不到扫描件文件「{text}」",
                                            f"scan file '{text}' not found", row=row)])
+    size, limit = path.stat().st_size, MAX_SCAN_BYTES // 1024 // 1024
+    if size > MAX_SCAN_BYTES:  # refused before reading
+        raise ValidationFailed([FieldError(
+            "scan", f"扫描件「{text}」过大（{size / 1024 / 1024:.0f} MB，最大 {limit} MB）",
+            f"scan '{text}' is too large ({size / 1024 / 1024:.0f} MB, at most {limit} MB)",
+            row=row)])
     try:
-        data = check_scan(path.read_bytes())
+        with path.open("rb") as handle:  # bounded even if the file grows meanwhile
+            data = check_scan(handle.read(MAX_SCAN_BYTES + 1))
+    except OSError as exc:
+        raise ValidationFailed([FieldError("scan", f"无法读取扫描件文件「{text}」：{exc.strerror}",
+                                           f"cannot read scan file '{text}': {exc.strerror}",
+                                           row=row)]) from exc
     except ValidationFailed as exc:
         raise ValidationFailed([FieldError("scan", e.zh, e.en, row=row) for e in exc.errors]) from exc
     return Attachments(scan=data, scan_name=path.name[:200])

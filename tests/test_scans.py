@@ -111,3 +111,19 @@ def test_an_image_scan_is_stored_as_the_image_check_returns_it(
     stored = enter(scene, png_scan())
     assert seen == [(png_scan(), "scan")]
     assert stored.scan == png_scan() + b"re-encoded"  # type: ignore[attr-defined]
+
+
+def test_an_oversize_scan_file_is_refused_without_reading_it_whole(
+    scene: tuple[Context, int, int], tmp_path: Path
+) -> None:
+    ctx, provider, _ = scene
+    with (tmp_path / "huge.pdf").open("wb") as out:
+        out.truncate(2 * 1024 * 1024 * 1024)  # 2 GB, sparse
+    sheet = ("client,date,signer,item1,item2,item3,item4,item5,item6,item7,item8,item9,scan\n"
+             "甲,2026-04-01,王五,10,5,15,5,10,10,15,15,15,huge.pdf\n").encode()
+    with pytest.raises(ValidationFailed) as caught:
+        run_write(ctx.engine, lambda s: import_paper_forms(
+            session=s, actor=SYSTEM, signer=ctx.signer, provider_id=provider, year=2026,
+            data=sheet, filename="p.csv", today=factories.TODAY, base_dir=tmp_path))
+    assert [(e.row, e.field) for e in caught.value.errors] == [(2, "scan")]
+    assert "too large (2048 MB, at most 10 MB)" in caught.value.errors[0].en

@@ -6,7 +6,16 @@ import sys
 
 import typer
 
-from surveys.cli_commands import campaign, evidence, maintenance, qr, registry, reporting, system
+from surveys.cli_commands import (
+    anchoring,
+    campaign,
+    evidence,
+    maintenance,
+    qr,
+    registry,
+    reporting,
+    system,
+)
 from surveys.cli_commands.users import register as register_user_commands
 from surveys.errors import SurveyError, ValidationFailed
 
@@ -20,6 +29,7 @@ evidence.register(app)
 register_user_commands(app)
 qr.register(app)
 maintenance.register(app)
+anchoring.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

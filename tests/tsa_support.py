@@ -108,6 +108,7 @@ class LocalTSA:
     counts: Counter[str] = field(default_factory=Counter)
     gates: dict[str, threading.Event] = field(default_factory=dict)
     bodies: dict[str, bytes] = field(default_factory=dict)
+    handler: type[BaseHTTPRequestHandler] = BaseHTTPRequestHandler
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, label: str = "rsa", name: str | None = None) -> str:
@@ -122,6 +123,19 @@ class LocalTSA:
     def last_query(self, url: str) -> bytes:
         """Return the body of the last timestamp query sent to url."""
         return self.bodies[urlparse(url).path]
+
+    @contextmanager
+    def serving_on(self, url: str) -> Iterator[None]:
+        """Serve this TSA also on the (until now closed) port of url while the block runs."""
+        server = ThreadingHTTPServer(("127.0.0.1", int(urlparse(url).port or 80)), self.handler)
+        server.daemon_threads = True
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            server.shutdown()
+            server.server_close()
 
     @contextmanager
     def hold(self, url: str) -> Iterator[None]:
@@ -181,14 +195,14 @@ def _handler(pki: Any, tsa: LocalTSA) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def closed_port_url() -> str:
-    """Return a loopback URL where nothing listens (a TSA that is down)."""
+def closed_port_url(label: str = "rsa") -> str:
+    """Return a loopback URL where nothing listens (a TSA that is down; see serving_on)."""
     import socket
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/tsa"
+    return f"http://127.0.0.1:{port}/{label}/{uuid.uuid4().hex}"
 
 
 @pytest.fixture(scope="session")
@@ -202,7 +216,7 @@ def local_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     tsa = LocalTSA(base=f"http://127.0.0.1:{server.server_address[1]}", root_der=root_der,
                    other_root_der=pki.get_cert("other-root").dump(), roots_file=roots_file)
-    server.RequestHandlerClass = _handler(pki, tsa)
+    server.RequestHandlerClass = tsa.handler = _handler(pki, tsa)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="local-tsa", daemon=True)
     thread.start()

@@ -1,0 +1,55 @@
+"""`star-survey anchor`: timestamps every chain head now and says what happened."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from surveys.cli import main
+from surveys.context import Context
+from tests.anchor_support import provider_with_records
+from tests.tsa_support import LocalTSA, closed_port_url
+
+
+@pytest.fixture
+def cli(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> Any:
+    """Return a function running the CLI in-process with extra environment: (code, out, err)."""
+    for key, value in cli_env.items():
+        monkeypatch.setenv(key, value)
+
+    def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+        for key, value in (env or {}).items():
+            monkeypatch.setenv(key, value)
+        with pytest.raises(SystemExit) as exited:
+            main(list(args))
+        out, err = capsys.readouterr()
+        return int(exited.value.code or 0), out, err
+    return run
+
+
+def test_anchor_timestamps_the_head_once(cli: Any, ctx: Context, local_tsa: LocalTSA) -> None:
+    provider = provider_with_records(ctx)
+    env = {"STAR_SURVEY_TSA_URL": local_tsa.url("ecdsa"),
+           "STAR_SURVEY_TSA_ROOTS": str(local_tsa.roots_file)}
+    code, out, err = cli("anchor", "--provider", str(provider), "--json", env=env)
+    assert code == 0, err
+    [result] = json.loads(out)
+    assert result["ok"] and result["head_seq"] == 2
+    assert [a["ok"] for a in result["attempts"]] == [True]
+    code, out, _ = cli("anchor", env=env)
+    assert code == 0 and f"provider {provider}:" in out and "already timestamped" in out
+    assert local_tsa.count(env["STAR_SURVEY_TSA_URL"]) == 1
+
+
+def test_anchor_fails_visibly_without_a_tsa_or_when_it_is_down(cli: Any, ctx: Context) -> None:
+    provider = provider_with_records(ctx)
+    code, out, _ = cli("anchor")
+    assert code == 1 and "no TSA configured" in out
+    code, out, _ = cli("anchor", "--provider", str(provider),
+                       env={"STAR_SURVEY_TSA_URL": closed_port_url()})
+    assert code == 1 and "failed, will retry" in out and "unreachable" in out
+    code, _, err = cli("anchor", "--provider", "999")
+    assert code == 1 and "999" in err

@@ -231,3 +231,15 @@ def load_roots(paths: Sequence[Path]) -> list[bytes]:
         if not found:
             raise ValueError(f"STAR_SURVEY_TSA_ROOTS: {path} holds no certificate")
     return roots
+
+
+def pyhanko_timestamper(url: str, timeout: float = DEFAULT_TIMEOUT) -> Any:
+    """Return a pyHanko TimeStamper for url that uses this module's bounded HTTP exchange."""
+    from pyhanko.sign.timestamps import TimeStamper
+
+    class BoundedTimeStamper(TimeStamper):
+        async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+            reply = await asyncio.to_thread(_post, url, req.dump(), timeout)
+            return tsp.TimeStampResp.load(reply)
+
+    return BoundedTimeStamper()

@@ -1,4 +1,4 @@
-"""`star-survey anchor`: timestamps every chain head now and says what happened."""
+"""CLI: `star-survey anchor` timestamps every chain head now; `init` makes the PDF certificate."""
 
 from __future__ import annotations
 
@@ -53,3 +53,14 @@ def test_anchor_fails_visibly_without_a_tsa_or_when_it_is_down(cli: Any, ctx: Co
     assert code == 1 and "failed, will retry" in out and "unreachable" in out
     code, _, err = cli("anchor", "--provider", "999")
     assert code == 1 and "999" in err
+
+
+def test_init_creates_the_pdf_certificate_once(cli: Any, ctx: Context, tmp_path: Any) -> None:
+    code, out, err = cli("init", "--json")
+    assert code == 0, err
+    first = json.loads(out)["pdf_cert_fingerprint"]
+    assert (ctx.settings.data_dir / "pdf-signing-cert.pem").exists()
+    assert json.loads(cli("init", "--json")[1])["pdf_cert_fingerprint"] == first
+    code, _, err = cli("init", env={"STAR_SURVEY_PDF_CERT": str(tmp_path / "absent.pem"),
+                                    "STAR_SURVEY_PDF_KEY": str(tmp_path / "absent.key")})
+    assert code == 1 and "STAR_SURVEY_PDF_CERT" in err

@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from surveys.errors import SurveyError
 from surveys.files import write_private_file
 from surveys.keys import fingerprint, load_or_create_signer
 from surveys.settings import Settings
@@ -43,6 +44,10 @@ FIELD = "StarSurveyEvidence"
 TIMESTAMP_FIELD = "StarSurveyTimestamp"
 CERT_YEARS = 10
 KEY_BITS = 3072
+
+
+class PdfSigningError(SurveyError):
+    """evidence.pdf cannot be signed: the configured certificate or key is unusable."""
 
 
 @dataclass(frozen=True)
@@ -157,11 +162,17 @@ def sign_pdf(pdf_bytes: bytes, *, settings: Settings, timestamp_urls: Sequence[s
 
 def sign_pdf_report(pdf_bytes: bytes, *, settings: Settings, timestamp_urls: Sequence[str],
                     timeout: float = DEFAULT_TIMEOUT) -> SignedPdf:
-    """Return the signed PDF with which TSA stamped it and which failed (and why)."""
+    """Return the signed PDF with which TSA stamped it and which failed (and why).
+
+    Raises PdfSigningError when the signing certificate or key is unusable.
+    """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    identity = ensure_pdf_identity(settings)
+    try:
+        identity = ensure_pdf_identity(settings)
+    except (ValueError, OSError) as exc:
+        raise PdfSigningError(f"无法签署 evidence.pdf / cannot sign evidence.pdf: {exc}") from exc
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         certify=True, docmdp_permissions=fields.MDPPerm.FILL_FORMS,

@@ -64,3 +64,26 @@ def test_init_creates_the_pdf_certificate_once(cli: Any, ctx: Context, tmp_path:
     code, _, err = cli("init", env={"STAR_SURVEY_PDF_CERT": str(tmp_path / "absent.pem"),
                                     "STAR_SURVEY_PDF_KEY": str(tmp_path / "absent.key")})
     assert code == 1 and "STAR_SURVEY_PDF_CERT" in err
+
+
+def test_export_signs_and_timestamps_evidence_pdf_and_the_bundle_still_verifies(
+        cli: Any, ctx: Context, local_tsa: LocalTSA, tmp_path: Any) -> None:
+    import zipfile
+
+    from analytics.pdf_signing import ensure_pdf_identity, pdf_signature_info
+    from tests.evidence_support import YEAR, seed_year
+
+    provider, _ = seed_year(ctx)
+    env = {"STAR_SURVEY_TSA_URL": local_tsa.url("pss")}
+    out = tmp_path / "bundle.zip"
+    code, _, err = cli("export", "--provider", str(provider), "--year", str(YEAR), "--out",
+                       str(out), env=env)
+    assert code == 0, err
+    code, said, err = cli("verify", str(out))
+    assert code == 0, said + err
+    with zipfile.ZipFile(out) as archive:
+        pdf = archive.read("evidence.pdf")
+    identity = ensure_pdf_identity(ctx.settings)
+    info = pdf_signature_info(pdf, tsa_roots=[local_tsa.root_der])
+    assert info.intact and info.covers_whole_file and info.timestamp_trusted
+    assert info.signer_fingerprint == identity.fingerprint

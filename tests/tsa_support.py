@@ -109,6 +109,7 @@ class LocalTSA:
     gates: dict[str, threading.Event] = field(default_factory=dict)
     bodies: dict[str, bytes] = field(default_factory=dict)
     handler: type[BaseHTTPRequestHandler] = BaseHTTPRequestHandler
+    stampers: dict[str, Any] = field(default_factory=dict)  # certomancer's, by label
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, label: str = "rsa", name: str | None = None) -> str:
@@ -119,6 +120,10 @@ class LocalTSA:
         """Return how many requests reached url."""
         with self.lock:
             return self.counts[urlparse(url).path]
+
+    def stamper(self, label: str) -> Any:
+        """Return certomancer's TimeStamper behind a label (to time the TSA's own work)."""
+        return self.stampers[label]
 
     def last_query(self, url: str) -> bytes:
         """Return the body of the last timestamp query sent to url."""
@@ -150,8 +155,8 @@ class LocalTSA:
 
 def _handler(pki: Any, tsa: LocalTSA) -> type[BaseHTTPRequestHandler]:
     """Return the request handler class serving pki's TSAs."""
-    stampers = {label: pki.service_registry.summon_timestamper(f"tsa-{label}")
-                for label in LABELS + FLAWED}
+    stampers = tsa.stampers = {label: pki.service_registry.summon_timestamper(f"tsa-{label}")
+                               for label in LABELS + FLAWED}
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
@@ -205,10 +210,9 @@ def closed_port_url(label: str = "rsa") -> str:
     return f"http://127.0.0.1:{port}/{label}/{uuid.uuid4().hex}"
 
 
-@pytest.fixture(scope="session")
-def local_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
-    """Yield a real RFC 3161 TSA on a free loopback port (one per test process)."""
-    key_dir = tmp_path_factory.mktemp("tsa-pki")
+@contextmanager
+def serve_local_tsa(key_dir: Path) -> Iterator[LocalTSA]:
+    """Yield a real RFC 3161 TSA on a free loopback port, its PKI kept under key_dir."""
     pki = build_pki(key_dir)
     root_der = pki.get_cert("root").dump()
     roots_file = key_dir / "tsa-roots.pem"
@@ -227,6 +231,13 @@ def local_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
             gate.set()
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def local_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
+    """Yield a real RFC 3161 TSA on a free loopback port (one per test process)."""
+    with serve_local_tsa(tmp_path_factory.mktemp("tsa-pki")) as tsa:
+        yield tsa
 
 
 def _pem(der: bytes) -> bytes:

@@ -18,7 +18,6 @@ the provider's own seal goes in the stamp box printed on every page (§6.3).
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
 import logging
@@ -37,7 +36,7 @@ from surveys.errors import SurveyError
 from surveys.files import write_private_file
 from surveys.keys import fingerprint, load_or_create_signer
 from surveys.settings import Settings
-from surveys.tsa import DEFAULT_TIMEOUT, pyhanko_timestamper
+from surveys.tsa import DEFAULT_TIMEOUT, pyhanko_timestamper, run_sync
 
 log = logging.getLogger(__name__)
 FIELD = "StarSurveyEvidence"
@@ -234,7 +233,7 @@ def pdf_signature_info(data: bytes, *, signer_roots: Sequence[bytes] = (),
                        tsa_roots: Sequence[bytes] = ()) -> PdfSignatureInfo:
     """Return the validation of a PDF's signature and document timestamp (never raises)."""
     try:
-        return asyncio.run(_inspect(data, signer_roots, tsa_roots))
+        return run_sync(_inspect(data, signer_roots, tsa_roots))
     except Exception as exc:
         return PdfSignatureInfo(False, False, False, "", False, None, False,
                                 (f"PDF cannot be read ({type(exc).__name__})",))

@@ -35,6 +35,7 @@ from asn1crypto import x509 as asn1_x509
 HASH_ALGORITHM = "sha256"
 DEFAULT_TIMEOUT = 10.0  # seconds, per request
 MAX_REPLY_BYTES = 256 * 1024  # a token with its certificate chain is a few KiB
+MAX_TOKEN_BYTES = MAX_REPLY_BYTES
 MAX_ROOTS_FILE_BYTES = 1024 * 1024
 REPLY_TYPES = ("application/timestamp-reply", "application/timestamp-response")
 T = TypeVar("T")
@@ -132,6 +133,8 @@ def check_token(token: bytes, expected_digest: bytes, *,
     checked against ``trusted_roots`` (DER or PEM certificates) as it stood at genTime, offline
     (revocation is not checked: no network). Without roots, ``trusted`` is None.
     """
+    if len(token) > MAX_TOKEN_BYTES:
+        return _broken(f"token larger than {MAX_TOKEN_BYTES} bytes")
     try:
         info = cms.ContentInfo.load(bytes(token), strict=True)
         signed = info["content"]
@@ -153,7 +156,7 @@ def check_token(token: bytes, expected_digest: bytes, *,
     signature_ok = False
     trusted: bool | None = None
     try:
-        status = _run(_validate(signed, imprint, gen_time, trusted_roots))
+        status = run_sync(_validate(signed, imprint, gen_time, trusted_roots))
     except Exception as exc:  # pyHanko raises on structural errors
         problems.append(f"the TSA's signature cannot be checked ({type(exc).__name__})")
     else:
@@ -186,7 +189,7 @@ async def _validate(signed: cms.SignedData, imprint: bytes, gen_time: datetime,
     return await validate_tst_signed_data(signed, context, lambda _algorithm: imprint)
 
 
-def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
     """Return a coroutine's result, also when called from inside a running event loop."""
     try:
         asyncio.get_running_loop()

@@ -298,6 +298,8 @@ def _chains(cert: x509.Certificate, pool: list[x509.Certificate], roots: list[by
 def verify_timestamp_token(token: bytes, *, trusted_roots: list[bytes] | None = None
                            ) -> TimestampInfo:
     """Return genTime, imprint and TSA certificate of a DER TimeStampToken; raise if it fails."""
+    if len(token) > 256 * 1024:
+        raise TokenInvalid("token larger than 256 KiB")
     try:
         return _verify(bytes(token), trusted_roots)
     except TokenInvalid:

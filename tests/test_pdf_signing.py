@@ -19,6 +19,7 @@ from cryptography.x509.oid import NameOID
 from analytics.evidence_pdf import render_evidence_pdf
 from analytics.pdf_signing import (
     FIELD,
+    PdfSigningError,
     ensure_pdf_identity,
     pdf_signature_info,
     sign_pdf,
@@ -182,7 +183,7 @@ def test_a_ca_issued_certificate_can_replace_the_self_signed_one(
     for wrong, message in ((replace(provided, pdf_key=other_key), "is not the key"),
                            (replace(provided, pdf_key=None), "together"),
                            (replace(provided, pdf_cert=tmp_path / "absent.pem"), "cannot read")):
-        with pytest.raises(ValueError, match=message):
+        with pytest.raises(PdfSigningError, match=message):
             sign_pdf(raw, settings=wrong, timestamp_urls=[])
 
 

@@ -132,7 +132,8 @@ def test_no_single_byte_flip_changes_what_a_token_says(
 
 
 @pytest.mark.parametrize("data", [b"", b"\x30", b"\x30\x80\x00\x00", b"\x30\x84\xff\xff\xff\xff",
-                                  bytes(100), b"\x06\x03\x2a\x03\x04", "测试".encode()])
+                                  bytes(100), b"\x06\x03\x2a\x03\x04", "测试".encode(),
+                                  b"\x30\x83\x10\x00\x00" + bytes(0x100000)])
 def test_malformed_tokens_are_reported_not_raised(data: bytes) -> None:
     check = check_token(data, DIGEST, trusted_roots=[])
     assert not check.ok and check.problems and check.gen_time is None

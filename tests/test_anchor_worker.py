@@ -127,3 +127,4 @@ def test_the_app_starts_one_worker_per_database(
     finally:
         for worker in mine:
             worker.stop(15)
+            worker.engine.dispose()  # the app's cached engine: close its pooled connections

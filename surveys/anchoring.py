@@ -228,7 +228,8 @@ def _store(session: Session, provider_id: int, url: str, seq: int, head_hash: st
     """Store a token for a head (once per TSA) and reset the TSA's failure count."""
     exists = session.execute(select(func.count()).select_from(ChainAnchor).where(
         ChainAnchor.provider_id == provider_id, ChainAnchor.head_seq == seq,  # type: ignore[arg-type]
-        ChainAnchor.tsa_url == url)).scalar_one()  # type: ignore[arg-type]
+        ChainAnchor.head_hash == head_hash, ChainAnchor.tsa_url == url,  # type: ignore[arg-type]
+    )).scalar_one()
     if not exists:
         session.add(ChainAnchor(provider_id=provider_id, head_seq=seq, head_hash=head_hash,
                                 tsa_url=url, token=token, gen_time=gen_time, created_at=now))

@@ -207,7 +207,8 @@ class ChainAnchor(SQLModel, table=True):
 
     __tablename__ = "chain_anchor"
     __table_args__ = (
-        UniqueConstraint("provider_id", "head_seq", "tsa_url", name="uq_chain_anchor_head_tsa"),
+        UniqueConstraint("provider_id", "head_seq", "head_hash", "tsa_url",
+                         name="uq_chain_anchor_head_tsa"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -252,3 +252,28 @@ def test_first_anchored_takes_the_earliest_matching_head_at_or_after_each_record
         if first is not None:
             assert first.delay == first.gen_time - RECORDS[seq][1]
             assert first.head_seq >= seq and RECORDS[first.head_seq][0] == f"{first.head_seq:064x}"
+
+
+def test_a_rewritten_head_gets_its_own_token_and_the_old_one_is_kept(
+        ctx: Context, provider: int, local_tsa: LocalTSA) -> None:
+    from sqlalchemy import update
+
+    from surveys.db import run_write
+
+    url = local_tsa.url("rsa")
+    settings = with_tsa(ctx, url)
+    anchor_due(engine=ctx.engine, settings=settings, now=T0)
+    original = chain(ctx, provider)[2][0]
+    run_write(ctx.engine, lambda s: s.execute(  # an insider rewrites seq 2 and its hash
+        update(Response).where(Response.provider_id == provider, Response.seq == 2)  # type: ignore[arg-type]
+        .values(record_hash="f" * 64)))
+    later = anchor_due(engine=ctx.engine, settings=settings, now=T0 + timedelta(minutes=2))
+    assert [(a.ok, a.head_hash) for a in later] == [(True, "f" * 64)]
+    with read_session(ctx.engine) as s:
+        anchors = anchors_for(s, provider)
+    assert sorted(a.head_hash for a in anchors) == sorted([original, "f" * 64])
+    records = chain(ctx, provider)
+    assert [a.head_hash for a in mismatched_anchors(records, anchors)] == [original]
+    first = first_anchored(records, anchors)
+    assert [first[seq].gen_time for seq in (1, 2)] == [later[0].gen_time] * 2  # type: ignore[union-attr]
+    assert anchor_due(engine=ctx.engine, settings=settings, now=T0 + timedelta(minutes=9)) == []

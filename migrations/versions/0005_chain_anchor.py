@@ -4,7 +4,9 @@ Revision ID: 0005_chain_anchor
 Revises: 0003_report_indexes
 Create Date: 2026-11-29 22:00:00
 
-chain_anchor holds one token per TSA per anchored head (provider_id, head_seq, head_hash).
+chain_anchor holds one token per TSA per anchored head (provider_id, head_seq, head_hash): a
+head rewritten after anchoring gets tokens of its own beside the old ones, which then no longer
+match the chain (evidence of the rewrite, kept).
 anchor_schedule is the per-provider, per-TSA state that lets several app processes on one
 database claim an attempt atomically (at most one request per provider and TSA a minute) and
 back off while a TSA is down.
@@ -33,7 +35,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('provider_id', 'head_seq', 'tsa_url', name='uq_chain_anchor_head_tsa')
+    sa.UniqueConstraint('provider_id', 'head_seq', 'head_hash', 'tsa_url',
+                        name='uq_chain_anchor_head_tsa')
     )
     op.create_table('anchor_schedule',
     sa.Column('provider_id', sa.Integer(), nullable=False),

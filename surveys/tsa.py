@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import hashlib
+import logging
 import time
 import urllib.error
 import urllib.request
@@ -39,6 +40,21 @@ MAX_TOKEN_BYTES = MAX_REPLY_BYTES
 MAX_ROOTS_FILE_BYTES = 1024 * 1024
 REPLY_TYPES = ("application/timestamp-reply", "application/timestamp-response")
 T = TypeVar("T")
+
+
+class _NoCertTracebacks(logging.Filter):
+    """Drop pyHanko's warnings with tracebacks about untrusted or expired certificates.
+
+    check_token reports those as problems; left alone, every untrusted token would print a
+    traceback on the CLI's stderr and in the app's log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Return False for WARNING records that carry an exception."""
+        return not (record.levelno == logging.WARNING and record.exc_info)
+
+
+logging.getLogger("pyhanko.sign.validation.generic_cms").addFilter(_NoCertTracebacks())
 
 
 class TsaError(Exception):

@@ -64,6 +64,15 @@ class AnchoringStatus:
         return self.head_seq - self.covered_seq
 
 
+MAX_URL_CHARS = 500  # chain_anchor.tsa_url, anchor_schedule.tsa_url
+
+
+def unusable_urls(settings: Settings) -> list[str]:
+    """Return the configured TSA URLs that cannot be used (not http(s), or too long)."""
+    return [url for url in settings.tsa_urls if len(url) > MAX_URL_CHARS
+            or not url.lower().startswith(("http://", "https://"))]
+
+
 def as_utc(moment: datetime) -> datetime:
     """Return a stored time as aware UTC (SQLite hands back naive UTC)."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -157,7 +166,8 @@ def anchoring_status(*, session: Session, actor: Actor, settings: Settings,
         .where(ChainAnchor.provider_id == provider_id)).one()
     schedule = [row for row in session.exec(select(AnchorSchedule).where(
         AnchorSchedule.provider_id == provider_id)) if row.tsa_url in settings.tsa_urls]
-    problems: list[str] = []
+    problems = [f"STAR_SURVEY_TSA_URL: {url[:80]} is not an http(s) URL of at most "
+                f"{MAX_URL_CHARS} characters" for url in unusable_urls(settings)]
     try:
         load_roots(settings.tsa_roots)
     except ValueError as exc:

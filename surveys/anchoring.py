@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from surveys.anchor_queries import as_utc, covered_urls, heads
+from surveys.anchor_queries import as_utc, covered_urls, heads, unusable_urls
 from surveys.db import read_session, run_write
 from surveys.models import AnchorSchedule, ChainAnchor, utcnow
 from surveys.settings import Settings
@@ -145,6 +145,10 @@ def anchor_now(*, engine: Engine, settings: Settings, provider_id: int,
     for url in settings.tsa_urls:
         if url in covered:
             continue
+        if url in unusable_urls(settings):
+            attempts.append(AnchorAttempt(provider_id, url[:80], head[0], head[1], None,
+                                          "not an http(s) URL of at most 500 characters", None))
+            continue
         try:
             _claim(engine, provider_id, url, now, force=True)
         except Exception:
@@ -159,9 +163,9 @@ def anchor_now(*, engine: Engine, settings: Settings, provider_id: int,
 
 def _uncovered(session: Session, settings: Settings, provider_id: int,
                head: tuple[int, str]) -> list[str]:
-    """Return the configured TSAs without a token for the provider's head."""
-    covered = covered_urls(session, provider_id, head)
-    return [url for url in settings.tsa_urls if url not in covered]
+    """Return the usable configured TSAs without a token for the provider's head."""
+    covered, unusable = covered_urls(session, provider_id, head), unusable_urls(settings)
+    return [url for url in settings.tsa_urls if url not in covered and url not in unusable]
 
 
 def _claim(engine: Engine, provider_id: int, url: str, now: datetime, *, force: bool) -> bool:

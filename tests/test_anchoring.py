@@ -277,3 +277,17 @@ def test_a_rewritten_head_gets_its_own_token_and_the_old_one_is_kept(
     first = first_anchored(records, anchors)
     assert [first[seq].gen_time for seq in (1, 2)] == [later[0].gen_time] * 2  # type: ignore[union-attr]
     assert anchor_due(engine=ctx.engine, settings=settings, now=T0 + timedelta(minutes=9)) == []
+
+
+def test_unusable_tsa_urls_are_skipped_and_named(
+        ctx: Context, provider: int, local_tsa: LocalTSA) -> None:
+    good, long_url, ftp = local_tsa.url(), "http://tsa.test/" + "x" * 600, "ftp://tsa.test/"
+    settings = with_tsa(ctx, long_url, ftp, good)
+    attempts = anchor_due(engine=ctx.engine, settings=settings, now=T0)
+    assert [(a.tsa_url, a.ok) for a in attempts] == [(good, True)]
+    result = anchor_now(engine=ctx.engine, settings=settings, provider_id=provider)
+    assert [a.error for a in result.attempts] == ["not an http(s) URL of at most 500 characters"] * 2
+    with read_session(ctx.engine) as s:
+        status = anchoring_status(session=s, actor=SYSTEM, settings=settings,
+                                  provider_id=provider)
+    assert len(status.problems) == 2 and "ftp://tsa.test/" in status.problems[1]

@@ -92,6 +92,29 @@ def heads(session: Session, provider_id: int | None = None) -> dict[int, tuple[i
     return {pid: (seq, digest) for pid, seq, digest in rows}
 
 
+def uncovered(session: Session, settings: Settings) -> list[tuple[int, str, tuple[int, str]]]:
+    """Return (provider_id, tsa_url, head) for each usable TSA without a token for a head.
+
+    Two queries whatever the number of providers: the heads, and the tokens made for them.
+    """
+    head_of = heads(session)
+    latest = select(col(Response.provider_id), func.max(col(Response.seq)).label("seq")) \
+        .group_by(col(Response.provider_id)).subquery()
+    rows = session.exec(select(col(ChainAnchor.provider_id), col(ChainAnchor.head_seq),
+                               col(ChainAnchor.head_hash), col(ChainAnchor.tsa_url)).join(
+        latest, and_(col(ChainAnchor.provider_id) == latest.c.provider_id,
+                     col(ChainAnchor.head_seq) == latest.c.seq)))
+    covered = {(pid, url) for pid, seq, digest, url in rows if head_of.get(pid) == (seq, digest)}
+    skip = unusable_urls(settings)
+    return [(pid, url, head) for pid, head in sorted(head_of.items())
+            for url in settings.tsa_urls if url not in skip and (pid, url) not in covered]
+
+
+def newest_record_id(session: Session) -> int:
+    """Return the highest response id (0 without records): a cheap "anything new?" probe."""
+    return int(session.exec(select(func.max(col(Response.id)))).one() or 0)
+
+
 def covered_urls(session: Session, provider_id: int, head: tuple[int, str]) -> set[str]:
     """Return the TSAs holding a token for exactly this head."""
     seq, head_hash = head

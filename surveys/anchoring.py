@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from surveys.anchor_queries import as_utc, covered_urls, heads, unusable_urls
+from surveys.anchor_queries import as_utc, covered_urls, heads, uncovered, unusable_urls
 from surveys.db import read_session, run_write
 from surveys.models import AnchorSchedule, ChainAnchor, utcnow
 from surveys.settings import Settings
@@ -108,8 +108,7 @@ def anchor_due(*, engine: Engine, settings: Settings, now: datetime | None = Non
     attempts: list[AnchorAttempt] = []
     try:
         with read_session(engine) as session:
-            todo = [(pid, url, head) for pid, head in heads(session).items()
-                    for url in _uncovered(session, settings, pid, head)]
+            todo = uncovered(session, settings)
     except Exception:
         log.exception("anchoring: cannot read the chain heads")
         return []
@@ -159,13 +158,6 @@ def anchor_now(*, engine: Engine, settings: Settings, provider_id: int,
             covered.add(url)
     return AnchorResult(provider_id, True, head[0], head[1], tuple(attempts),
                         tuple(u for u in settings.tsa_urls if u in covered))
-
-
-def _uncovered(session: Session, settings: Settings, provider_id: int,
-               head: tuple[int, str]) -> list[str]:
-    """Return the usable configured TSAs without a token for the provider's head."""
-    covered, unusable = covered_urls(session, provider_id, head), unusable_urls(settings)
-    return [url for url in settings.tsa_urls if url not in covered and url not in unusable]
 
 
 def _claim(engine: Engine, provider_id: int, url: str, now: datetime, *, force: bool) -> bool:

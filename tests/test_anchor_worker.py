@@ -128,3 +128,34 @@ def test_the_app_starts_one_worker_per_database(
         for worker in mine:
             worker.stop(15)
             worker.engine.dispose()  # the app's cached engine: close its pooled connections
+
+
+def test_a_tick_costs_one_query_while_nothing_changes(
+        ctx: Context, local_tsa: LocalTSA) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import event
+
+    from surveys.anchor_worker import AnchorWorker
+    from tests.anchor_support import add_record, provider_with_records
+
+    provider = provider_with_records(ctx)
+    url = local_tsa.url("rsa")
+    clock = [datetime(2026, 11, 29, 8, 0, tzinfo=UTC)]
+    worker = AnchorWorker(ctx.engine, with_tsa(ctx, url), clock=lambda: clock[0])
+    statements: list[str] = []
+    event.listen(ctx.engine, "before_cursor_execute",
+                 lambda _c, _cur, sql, *_a: statements.append(sql))
+    worker.tick()
+    assert [a.head_seq for a in anchors(ctx, provider)] == [2]
+    statements.clear()
+    worker.tick()
+    worker.tick()
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
+    add_record(ctx, provider)
+    clock[0] += timedelta(seconds=10)
+    worker.tick()  # new record, but the TSA was asked 10 s ago: it waits
+    assert local_tsa.count(url) == 1
+    clock[0] += timedelta(seconds=55)
+    worker.tick()
+    assert [a.head_seq for a in anchors(ctx, provider)] == [2, 3] and local_tsa.count(url) == 2

@@ -7,7 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 from pages.auth import needs_setup, signed_in_actor
-from pages.common import app_context, current_lang, t
+from pages.common import current_lang, t
+from pages.context import app_context
 from pages.ws import account_box
 from surveys.access import ROLES
 from surveys.anchor_worker import AnchorWorker, start_worker

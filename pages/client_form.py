@@ -18,6 +18,7 @@ from pages.client_form_parts import (
     score_table,
 )
 from pages.common import app_context, language_switch, t
+from surveys.clock import beijing_today
 from surveys.db import read_session, run_write
 from surveys.errors import Conflict, ValidationFailed
 from surveys.form_a1 import ITEMS, item_label
@@ -175,7 +176,7 @@ def main() -> None:
     token = str(st.query_params.get("t", ""))
     key = browser_key()
     guard_lookup(key)
-    today = date.today()
+    today = beijing_today()
     ctx = app_context()
     with read_session(ctx.engine) as session:
         state = load_form_state(session=session, token=token, today=today)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from surveys.cli import main
+from cli.main import main
 from surveys.context import Context
 from tests.anchor_support import provider_with_records
 from tests.tsa_support import LocalTSA, closed_port_url

@@ -1,7 +1,7 @@
 """chain anchors: RFC 3161 tokens over each provider's chain head, and when to ask next
 
 Revision ID: 0005_chain_anchor
-Revises: 0003_report_indexes
+Revises: 0004_provenance
 Create Date: 2026-11-29 22:00:00
 
 chain_anchor holds one token per TSA per anchored head (provider_id, head_seq, head_hash): a
@@ -18,7 +18,7 @@ from alembic import op
 
 
 revision = '0005_chain_anchor'
-down_revision = '0003_report_indexes'
+down_revision = '0004_provenance'
 branch_labels = None
 depends_on = None
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from surveys.anchoring import anchor_now
-from surveys.cli_commands.common import ACTOR, JsonOption, context, emit, read
-from surveys.providers import get_provider, list_providers
+from cli.commands.common import ACTOR, JsonOption, context, emit, read
 
 
 def anchor(provider: int | None = typer.Option(None, "--provider",
                                                help="Provider id (default: every provider)."),
            as_json: bool = JsonOption) -> None:
     """Timestamp each chain head at every TSA of STAR_SURVEY_TSA_URL; exit 1 if any fails."""
+    from surveys.anchoring import anchor_now
+    from surveys.providers import get_provider, list_providers
+
     if provider is None:
         ids = read(lambda c, s: [p.id for p in list_providers(session=s, actor=ACTOR)])
     else:

@@ -1,4 +1,8 @@
-"""The star-survey command line: thin commands over the domain functions."""
+"""The star-survey command line: thin commands over the domain functions.
+
+Start-up stays light: command modules import typer only, and each command imports the domain
+(SQLModel, fpdf, pandas, analytics) when it runs, so ``star-survey --help`` starts quickly.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import sys
 
 import typer
 
-from surveys.cli_commands import (
+from cli.commands import (
     anchoring,
     campaign,
     evidence,
@@ -15,25 +19,19 @@ from surveys.cli_commands import (
     registry,
     reporting,
     system,
+    users,
 )
-from surveys.cli_commands.users import register as register_user_commands
-from surveys.errors import SurveyError, ValidationFailed
 
 app = typer.Typer(help="star-survey: T/BAX Table A.1 annual client evaluations.",
                   no_args_is_help=True, add_completion=False)
-system.register(app)
-registry.register(app)
-campaign.register(app)
-reporting.register(app)
-evidence.register(app)
-register_user_commands(app)
-qr.register(app)
-maintenance.register(app)
-anchoring.register(app)
+for module in (system, registry, campaign, reporting, evidence, users, qr, maintenance, anchoring):
+    module.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; domain errors go to stderr with exit status 1."""
+    from surveys.errors import SurveyError, ValidationFailed
+
     try:
         app(args=argv, prog_name="star-survey")
     except ValidationFailed as exc:

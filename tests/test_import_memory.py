@@ -19,11 +19,17 @@ HEADROOM = 256 * 1024 * 1024  # what the import may use beyond the loaded progra
 CHILD = """
 import contextlib, io, resource, sys
 from cli.main import main
+import openpyxl, surveys.client_import, surveys.context, surveys.db, surveys.tabular  # noqa
+provider = sys.argv[2]
+with contextlib.redirect_stdout(io.StringIO()):  # load what an import loads, then measure
+    try:
+        main(["client", "list", "--provider", provider])
+    except SystemExit:
+        pass
 with open("/proc/self/status") as status:
     size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
 limit = size + int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-provider = sys.argv[2]
 for path in sys.argv[3:]:
     err = io.StringIO()
     with contextlib.redirect_stderr(err):

@@ -36,6 +36,7 @@ HOSTILE = "甲\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e乙\x7f"
 RAW = ("\x1b", "\x07", "\x9b", "\u202e", "\x7f")
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # a template needs no database
 @pytest.mark.parametrize(("command", "headers"), [
     ("client", ["用户单位名称", "用户主管部门名称", "主管负责人", "联系电话", "重点保卫单位"]),
     ("response", ["用户单位名称", "评价日期", "签字人"]),

@@ -45,6 +45,8 @@ HOSTILE = [
     "甲\x0b乙\x1b[2J\u202e丙",
 ]
 STORED_NAME = "甲\x0b乙 www.evil.test"  # a name stored before the text rule refused controls
+# Checks of shapes and messages do not depend on the back-end: these run on SQLite only.
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -108,6 +110,7 @@ def rendered(at: AppTest) -> list[str]:
 
 
 @pytest.mark.parametrize("page", ["overview", "trends", "drilldown"])
+@SQLITE_ONLY
 def test_dashboard_pages_survive_stored_control_characters(stored_hostile: dict[str, object],
                                                            page: str) -> None:
     at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
@@ -118,6 +121,7 @@ def test_dashboard_pages_survive_stored_control_characters(stored_hostile: dict[
     assert not any(AUTOLINK.search(source.replace("\\", "")) for source in rendered(at))
 
 
+@SQLITE_ONLY
 def test_the_public_form_shows_names_without_links(stored_hostile: dict[str, object]) -> None:
     at = AppTest.from_file(str(ROOT / "pages" / "client_form.py"), default_timeout=60)
     at.query_params["t"] = str(stored_hostile["token"])

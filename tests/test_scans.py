@@ -19,6 +19,8 @@ from surveys.response_import import import_paper_forms
 from tests import factories
 from tests.scans import pdf_scan, png_scan
 
+# Parsing a scan does not depend on the back-end: these run on SQLite only.
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 GOOD = {**{f"item{i + 1}": v for i, v in enumerate(factories.FULL_MARKS)},
         "evaluation_date": date(2026, 4, 1), "signer_name": "王五"}
 
@@ -75,6 +77,7 @@ def enter(scene: tuple[Context, int, int], scan: bytes) -> object:
 
 
 @pytest.mark.parametrize("case", list(BAD_SCANS))
+@SQLITE_ONLY
 def test_a_scan_that_does_not_parse_is_refused_on_the_page_and_in_imports(
     scene: tuple[Context, int, int], tmp_path: Path, case: str
 ) -> None:
@@ -99,6 +102,7 @@ def test_a_real_pdf_is_stored_as_it_came(scene: tuple[Context, int, int]) -> Non
     assert enter(scene, pdf_scan(3)).scan == pdf_scan(3)  # type: ignore[attr-defined]
 
 
+@SQLITE_ONLY
 def test_an_image_scan_is_stored_as_the_image_check_returns_it(
     scene: tuple[Context, int, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -113,6 +117,7 @@ def test_an_image_scan_is_stored_as_the_image_check_returns_it(
     assert stored.scan == png_scan() + b"re-encoded"  # type: ignore[attr-defined]
 
 
+@SQLITE_ONLY
 def test_an_oversize_scan_file_is_refused_without_reading_it_whole(
     scene: tuple[Context, int, int], tmp_path: Path
 ) -> None:

@@ -89,6 +89,16 @@ def verify_bundle(data: bytes, *, use_pdftotext: bool = True) -> BundleResult:
     return result
 
 
+def read_manifest(data: bytes) -> dict[str, Any] | None:
+    """Return the parsed manifest.json of a bundle, or None when it cannot be read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            manifest = json.loads(archive.read(MANIFEST).decode("utf-8"))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
 def _check_files(files: dict[str, bytes], manifest: dict[str, Any], problems: list[str]) -> None:
     """Compare every file's SHA-256 with the manifest; name added, missing and altered files."""
     listed: dict[str, str] = manifest.get("files") or {}

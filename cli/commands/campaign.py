@@ -49,6 +49,24 @@ def campaign_close(provider: int = ProviderOpt, year: int = YearOpt,
          f"campaign {campaign.year} closed")
 
 
+@campaign_app.command("reopen")
+def campaign_reopen(provider: int = ProviderOpt, year: int = YearOpt,
+                    reason: str = typer.Option(..., "--reason", help="Why it reopens (shown to "
+                                               "the assessor in the evidence)."),
+                    closes: datetime | None = typer.Option(None, formats=["%Y-%m-%d"],
+                                                           help="New closing date YYYY-MM-DD."),
+                    as_json: bool = JsonOption) -> None:
+    """Reopen a closed campaign (administrators; the reason is audited and in the evidence)."""
+    from surveys import campaigns
+
+    campaign = write(lambda ctx, s: campaigns.reopen_campaign(
+        session=s, actor=ACTOR, provider_id=provider, year=year, reason=reason,
+        closes=closes.date() if closes else None))
+    emit({"campaign_id": campaign.id, "year": campaign.year, "open": True,
+          "closes": str(campaign.closes)}, as_json,
+         f"campaign {campaign.year} reopened until {campaign.closes}")
+
+
 def links(provider: int = ProviderOpt, year: int = YearOpt,
           base_url: str | None = BaseUrlOpt, as_json: bool = JsonOption) -> None:
     """Print each invited client's form link."""

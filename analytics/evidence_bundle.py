@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
+from analytics.assessor import shipped_files
 from analytics.eligibility_json import inputs_to_json
 from analytics.evidence_data import STAR_NAMES, EvidenceData
 from analytics.evidence_pdf import RenderedPDF, render_evidence_pdf, scan_file_name
@@ -140,6 +141,7 @@ def build_bundle(data: EvidenceData, signer: Signer, progress: Progress | None =
     files = {"evidence.pdf": rendered.content, "responses.csv": csv_bytes([*current, *history]),
              "responses.xlsx": xlsx_bytes(summary_pairs(data), current, history)}
     files.update(_attachments(data))
+    files.update(shipped_files())
     note(steps - 1, steps, "tables")
     manifest = build_manifest(data, files, signer, rendered)
     buffer = io.BytesIO()

@@ -16,6 +16,7 @@ from analytics.evidence_tables import (
     read_xlsx_table,
     row_from_fields,
     safe_cell,
+    xlsx_cell,
 )
 from analytics.report import round2
 from analytics.stars import star_by_mean
@@ -39,7 +40,8 @@ def _same(key: str, shown: Any, signed: Any, typed: bool) -> bool:
             return isinstance(shown, int) and not isinstance(shown, bool) and shown == signed
         return str(shown) == str(signed)
     text = str(shown if shown is not None else "")
-    return text.replace("\r", "\n") == str(safe_cell(signed)).replace("\r", "\n")
+    wanted = str(xlsx_cell(signed) if typed else safe_cell(signed))
+    return text.replace("\r", "\n") == wanted.replace("\r", "\n")
 
 
 def compare_rows(name: str, rows: list[dict[str, Any]], expected: dict[str, dict[str, Any]],

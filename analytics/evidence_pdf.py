@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -211,11 +213,26 @@ def _scan(pdf: EvidencePDF, r: Response) -> None:
         draw_image(pdf, r.scan, 15, pdf.get_y(), pdf.w - 30, room, "")
 
 
+def safe_file_name(name: str, limit: int = 80) -> str:
+    """Return a file name safe on Windows, macOS and Linux: letters, digits, '.', '-', '_'.
+
+    Reserved characters (< > : " / \\ | ? *), controls, direction overrides and other
+    invisible characters become '_'; runs collapse; no leading or trailing dot or space.
+    """
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LN" or ch in "._-" else "_"
+                   for ch in unicodedata.normalize("NFC", name))
+    kept = re.sub(r"_+", "_", kept).strip("._ ")
+    if len(kept) > limit:
+        stem, dot, ext = kept.rpartition(".")
+        kept = (stem[: limit - len(ext) - 1] + dot + ext) if dot and len(ext) <= 8 \
+            else kept[:limit]
+    return kept or "scan"
+
+
 def scan_file_name(r: Response) -> str:
-    """Return the bundle path of a form's scan: scans/<hash prefix>-<original name>."""
+    """Return the bundle path of a form's scan: scans/<hash prefix>-<original name, made safe>."""
     suffix = "pdf" if (r.scan or b"")[:5] == b"%PDF-" else "img"
-    base = (r.scan_name or f"scan.{suffix}").replace("/", "_").replace("\\", "_")
-    return f"scans/{r.record_hash[:16]}-{base}"
+    return f"scans/{r.record_hash[:16]}-{safe_file_name(r.scan_name or f'scan.{suffix}')}"
 
 
 @dataclass(frozen=True)

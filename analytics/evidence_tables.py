@@ -36,6 +36,22 @@ RESPONSE_COLUMNS: tuple[tuple[str, str], ...] = (
 NUMERIC_KEYS = frozenset({"response_id", "client_id", "version", "seq", "total", *ITEM_KEYS})
 
 
+def control_pictures(text: str) -> str:
+    """Return text with C0 controls other than tab, LF and CR shown as their Unicode pictures.
+
+    XLSX (XML 1.0) cannot hold them; U+2400..U+241F show each one visibly (U+000B becomes
+    U+240B), so a spreadsheet never drops or fails on a character a person typed.
+    """
+    return "".join(chr(0x2400 + ord(ch)) if ord(ch) < 32 and ch not in "\t\n\r" else ch
+                   for ch in text)
+
+
+def xlsx_cell(value: Any) -> Any:
+    """Return a cell value as responses.xlsx holds it: formula-safe, controls made visible."""
+    safe = safe_cell(value)
+    return control_pictures(safe) if isinstance(safe, str) else safe
+
+
 def safe_cell(value: Any) -> Any:
     """Return a cell value safe from formula injection: risky text gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -98,15 +114,15 @@ def xlsx_bytes(summary: Sequence[tuple[str, Any]], current: Sequence[TableRow],
     assert sheet is not None
     sheet.title = "summary"
     for label, value in summary:
-        sheet.append([safe_cell(label), safe_cell(value)])
+        sheet.append([xlsx_cell(label), xlsx_cell(value)])
     responses = book.create_sheet("responses")
     responses.append([label for _, label in RESPONSE_COLUMNS])
     for row in [*current, *history]:
-        responses.append(row.cells())
+        responses.append([control_pictures(c) if isinstance(c, str) else c for c in row.cells()])
     items = book.create_sheet("items")
     items.append(["序号 no", "评价内容 item", "满分值 max", "平均分 mean"])
     for no, name, max_score, mean in item_means(current):
-        items.append([no, safe_cell(name), max_score, mean])
+        items.append([no, xlsx_cell(name), max_score, mean])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

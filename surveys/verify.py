@@ -135,6 +135,8 @@ def check_chain(entries: list[ChainEntry]) -> list[Problem]:
         else:
             continue  # the gap is reported already
         for entry in group:
+            if entry.malformed and not entry.prev_hash:
+                continue  # unreadable, reported already
             if entry.prev_hash != expected:
                 found.append(Problem(
                     "prev_hash_mismatch", provider_id,
@@ -193,8 +195,10 @@ def entry_from_row(row: Any) -> ChainEntry:
                              "provider_id": row.provider_id, "seq": row.seq}, None
     entry = entry_from_parts(envelope, content, response_id=row.id, stored_hash=row.record_hash,
                              signature=row.signature, key_id=row.key_id)
-    if entry.malformed and isinstance(envelope, dict) and "error" in envelope:
-        entry = ChainEntry(**{**entry.__dict__, "malformed": str(envelope["error"])[:200]})
+    if entry.malformed:  # keep its place in the chain; name why it cannot be read
+        why = envelope.get("error", entry.malformed) if isinstance(envelope, dict) else ""
+        entry = ChainEntry(**{**entry.__dict__, "malformed": str(why)[:200],
+                              "prev_hash": str(row.prev_hash)})
     return entry
 
 

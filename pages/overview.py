@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.overview import criteria_frame, items_frame, missing_lines, overview_page, to_float
+from analytics.provenance import late_rows, override_rows
 from pages.common import app_context, current_actor, language_switch, t
 from pages.dash_select import choose_provider_year, downloads
+from surveys.clock import beijing_text
 from surveys.db import read_session
 
 lang = language_switch()
@@ -77,6 +79,35 @@ else:
         columns={"client": t("dash_client"), "status": t("dash_status"),
                  "first_opened_at": t("dash_opened_at"), "total": t("dash_total"),
                  "evaluation_date": t("dash_eval_date")}), hide_index=True, width="stretch")
+
+if data.provenance is not None:
+    prov = data.provenance
+    st.subheader(t("dash_overrides"))
+    if prov.overrides:
+        st.dataframe([{**row, "origin": t(f"origin_{row['origin']}")}
+                      for row in override_rows(prov, lang)], hide_index=True, width="stretch",
+                     column_config={
+                         "client": t("dash_client"), "web_total": t("dash_web_total"),
+                         "web_receipt": t("dash_web_receipt"), "new_total": t("dash_new_total"),
+                         "origin": t("dash_origin"), "entered_by": t("dash_entered_by"),
+                         "stored": t("dash_submitted"), "reason": t("dash_reason"),
+                         "new_receipt": t("dash_new_receipt")})
+    else:
+        st.caption(t("dash_overrides_none"))
+    if prov.reopenings:
+        st.subheader(t("dash_reopenings"))
+        st.dataframe([{"at": beijing_text(e.at, lang), "by": e.username, "reason": e.reason}
+                      for e in prov.reopenings], hide_index=True, width="stretch",
+                     column_config={"at": t("dash_submitted"), "by": t("dash_entered_by"),
+                                    "reason": t("dash_reason")})
+    if prov.late:
+        st.subheader(t("dash_late"))
+        st.dataframe([{**row, "origin": t(f"origin_{row['origin']}")}
+                      for row in late_rows(prov, lang)], hide_index=True, width="stretch",
+                     column_config={"client": t("dash_client"), "version": t("dash_version"),
+                                    "origin": t("dash_origin"),
+                                    "entered_by": t("dash_entered_by"),
+                                    "stored": t("dash_submitted"), "receipt": t("ev_receipt")})
 
 downloads({"criteria": criteria, "items": items, "progress": progress},
           stem=f"overview-{provider_id}-{year}")

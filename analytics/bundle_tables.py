@@ -35,6 +35,8 @@ def expected_rows(year: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, 
 
 def _same(key: str, shown: Any, signed: Any, typed: bool) -> bool:
     """Return True when a cell shows the signed value (typed: numbers must be numbers)."""
+    if signed is None:  # an empty cell: '' in the CSV, nothing in the XLSX
+        return shown is None or shown == ""
     if key in NUMERIC_KEYS:
         if typed:
             return isinstance(shown, int) and not isinstance(shown, bool) and shown == signed

@@ -6,10 +6,12 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
+from surveys.clock import beijing_now
 from surveys.form_a1 import ITEMS
 from surveys.records import receipt_code
 
@@ -23,7 +25,11 @@ RESPONSE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("client", "用户单位名称 client unit"),
     ("evaluation_date", "评价日期 evaluation date"),
     ("origin", "来源 origin"),
+    ("entered_by", "录入人 entered by"),
+    ("stored", "存储时间（北京时间） stored (Beijing time)"),
     ("version", "版本 version"),
+    ("supersedes_id", "更正的记录号 replaces response"),
+    ("reason", "更正原因 reason"),
     ("status", "状态 status"),
     ("signer", "签字人 signer"),
     *((key, f"{item.no}. {item.name_zh} (≤{item.max_score})") for key, item in zip(ITEM_KEYS, ITEMS,
@@ -33,7 +39,8 @@ RESPONSE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("record_hash", "记录哈希 record hash"),
     ("receipt", "回执码 receipt code"),
 )
-NUMERIC_KEYS = frozenset({"response_id", "client_id", "version", "seq", "total", *ITEM_KEYS})
+NUMERIC_KEYS = frozenset({"response_id", "client_id", "version", "seq", "total", "supersedes_id",
+                          *ITEM_KEYS})
 
 
 def control_pictures(text: str) -> str:
@@ -70,6 +77,12 @@ class TableRow:
         return [safe_cell(self.values.get(key)) for key, _ in RESPONSE_COLUMNS]
 
 
+def stored_text(submitted_at: str) -> str:
+    """Return a signed submitted_at ('...Z') as Beijing time, seconds shown, zone named."""
+    moment = datetime.fromisoformat(submitted_at.replace("Z", "+00:00"))
+    return beijing_now(moment).strftime("%Y-%m-%d %H:%M:%S") + " +08:00"
+
+
 def row_from_fields(response_id: int, fields: dict[str, Any], record_hash: str,
                     status: str) -> TableRow:
     """Return the table row of a record from its canonical fields."""
@@ -78,7 +91,10 @@ def row_from_fields(response_id: int, fields: dict[str, Any], record_hash: str,
         "response_id": response_id, "client_id": fields["client_id"],
         "client": str((header.get("client") or {}).get("name", "")),
         "evaluation_date": fields["evaluation_date"], "origin": fields["origin"],
-        "version": fields["version"], "status": status, "signer": fields["signer_name"],
+        "entered_by": fields.get("entered_by") or ("client" if fields["origin"] == "web" else ""),
+        "stored": stored_text(str(fields["submitted_at"])),
+        "version": fields["version"], "supersedes_id": fields.get("supersedes_id"),
+        "reason": fields.get("reason", ""), "status": status, "signer": fields["signer_name"],
         "total": fields["total"], "seq": fields["seq"], "record_hash": record_hash,
         "receipt": receipt_code(record_hash),
     }

@@ -12,10 +12,12 @@ import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from analytics.bundle_anchors import check_bundle_anchors
 from analytics.bundle_claims import check_eligibility, check_override_pages, check_provenance
 from analytics.bundle_tables import check_tables
 from analytics.evidence_bundle import MANIFEST, manifest_digest
@@ -26,6 +28,7 @@ from surveys.keys import fingerprint, load_public_key, verify_signature
 from surveys.models import RECORD_FORMAT_1
 from surveys.records import record_view
 from surveys.verify import entry_from_parts, verify_entries
+from surveys.verify_anchors import DEFAULT_MAX_DELAY
 
 
 @dataclass
@@ -50,8 +53,10 @@ class BundleResult:
                 f"public key fingerprint {self.key_fingerprint}; {state}")
 
 
-def verify_bundle(data: bytes, *, use_pdftotext: bool = True) -> BundleResult:
-    """Return the result of checking a bundle's bytes offline."""
+def verify_bundle(data: bytes, *, use_pdftotext: bool = True,
+                  max_anchor_delay: timedelta = DEFAULT_MAX_DELAY,
+                  trusted_roots: list[bytes] | None = None) -> BundleResult:
+    """Return the result of checking a bundle's bytes offline (timestamps included)."""
     result = BundleResult()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -82,6 +87,8 @@ def verify_bundle(data: bytes, *, use_pdftotext: bool = True) -> BundleResult:
     _check_summary(manifest, year, problems)
     check_eligibility(manifest, year, problems)
     overrides, _late = check_provenance(manifest, year, problems, result.notes)
+    check_bundle_anchors(manifest, records, max_delay=max_anchor_delay,
+                         trusted_roots=trusted_roots, problems=problems, notes=result.notes)
     check_tables(files, year, problems)
     if use_pdftotext and shutil.which("pdftotext") and "evidence.pdf" in files:
         _check_pdf(files["evidence.pdf"], manifest, year, problems, (overrides, records))

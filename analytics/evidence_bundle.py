@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -122,6 +123,9 @@ def build_manifest(data: EvidenceData, files: dict[str, bytes], signer: Signer,
         "eligibility": {"inputs": inputs_to_json(data.eligibility_inputs, data.client_names),
                         "result": data.eligibility.to_json()},
         "provenance": provenance_json(data),
+        "anchors": [{"head_seq": a.head_seq, "head_hash": a.head_hash, "tsa_url": a.tsa_url,
+                     "gen_time": a.gen_time.isoformat(),
+                     "token": base64.b64encode(a.token).decode()} for a in data.anchors],
         "records": [entry.manifest_entry(data.year) for entry in data.chain],
         "files": {path: hashlib.sha256(content).hexdigest()
                   for path, content in sorted(files.items())},

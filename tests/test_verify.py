@@ -14,8 +14,9 @@ from surveys.context import Context
 from surveys.db import read_session
 from surveys.keys import fingerprint
 from surveys.models import Response
+from surveys.record_check import check_record
 from surveys.records import record_hash
-from surveys.verify import check_record, verify_database
+from surveys.verify import verify_database
 from tests.factories import make_client, make_provider, open_campaign, submit
 
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent
-SHIPPED = ("VERIFY.md", "SPEC.md", "verify_bundle.py", "tsa_check.py")
+# bundle path -> the file it is copied from (tsa_check.py is surveys/tsa_min.py, which needs
+# only the standard library and cryptography as well)
+SHIPPED = {"verify/VERIFY.md": FOLDER / "VERIFY.md", "verify/SPEC.md": FOLDER / "SPEC.md",
+           "verify/verify_bundle.py": FOLDER / "verify_bundle.py",
+           "verify/tsa_check.py": FOLDER.parent.parent / "surveys" / "tsa_min.py"}
 
 
 def shipped_files() -> dict[str, bytes]:
-    """Return the bundle paths and bytes of the assessor's files (those present)."""
-    return {f"verify/{name}": (FOLDER / name).read_bytes() for name in SHIPPED
-            if (FOLDER / name).exists()}
+    """Return the bundle paths and bytes of the assessor's files."""
+    return {path: source.read_bytes() for path, source in SHIPPED.items()}

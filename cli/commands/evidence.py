@@ -1,4 +1,4 @@
-"""CLI: verify the database or an evidence bundle; export a provider-year's evidence bundle."""
+"""CLI: export a provider-year's evidence bundle; pick clients for the assessor to call."""
 
 from __future__ import annotations
 
@@ -10,70 +10,6 @@ from cli.commands.common import ACTOR, JsonOption, context, emit, read, read_fil
 from surveys.links import resolve_base_url
 
 
-def verify(file: Path | None = typer.Argument(None, help="An evidence bundle (.zip) to check "
-                                                "offline; without it, the whole database."),
-           receipts: Path | None = typer.Option(
-               None, "--receipts", help="CSV of (client, receipt) codes read out by clients: "
-               "each must name the client's current version in the bundle."),
-           expect_key: str | None = typer.Option(
-               None, "--expect-key", help="The published key fingerprint (SHA-256 hex): fail "
-               "when the records are signed with another key."),
-           as_json: bool = JsonOption) -> None:
-    """Check hashes, signatures and the chain; exit 1 naming every bad record."""
-    if file is not None:
-        _verify_bundle(file, as_json, receipts, expect_key)
-        return
-    if receipts is not None:
-        raise typer.BadParameter("--receipts checks a bundle: give the bundle file too")
-    from surveys.verify import verify_database
-
-    result = read(lambda ctx, s: verify_database(s, ctx.signer.public_key))
-    problems = [p.message for p in result.problems]
-    if expect_key and expect_key.strip().lower() != result.key_fingerprint:
-        problems.append(_key_problem(expect_key, result.key_fingerprint))
-    data = {"ok": not problems, "records": result.records, "providers": result.providers,
-            "key_fingerprint": result.key_fingerprint, "heads": result.heads,
-            "problems": problems}
-    summary = result.summary() if not problems or result.problems else \
-        result.summary().replace("; OK", f"; FAILED: {len(problems)} problem(s)")
-    emit(data, as_json, "\n".join([summary] + [f"  - {p}" for p in problems]))
-    if problems:
-        raise typer.Exit(1)
-
-
-def _key_problem(expected: str, actual: str) -> str:
-    """Return the message for records signed with a key other than the published one."""
-    return (f"key: the records are signed with key {actual}, not the published {expected.strip()}"
-            " (a bundle re-signed with another key)")
-
-
-def _verify_bundle(file: Path, as_json: bool, receipts: Path | None,
-                   expect_key: str | None) -> None:
-    """Check an evidence bundle offline; exit 1 naming what fails."""
-    from analytics.bundle_verify import read_manifest, verify_bundle
-    from analytics.witnesses import check_receipts, read_receipt_codes
-
-    data = read_file(file)
-    result = verify_bundle(data)
-    if expect_key and expect_key.strip().lower() != result.key_fingerprint:
-        result.problems.append(_key_problem(expect_key, result.key_fingerprint))
-    if receipts is not None:
-        try:
-            rows = read_receipt_codes(read_file(receipts))
-        except ValueError as exc:
-            raise typer.BadParameter(f"{receipts}: {exc}") from exc
-        found = check_receipts(read_manifest(data) or {}, rows)
-        result.problems += found
-        result.notes.append(f"receipts: {len(rows)} code(s) read out by clients checked, "
-                            f"{len(found)} differ")
-    lines = [result.summary()] + [f"  - {p}" for p in result.problems]
-    lines += [f"  note: {n}" for n in result.notes]
-    emit({"ok": result.ok, "records": result.records, "key_fingerprint": result.key_fingerprint,
-          "head": result.head, "problems": result.problems}, as_json, "\n".join(lines))
-    if not result.ok:
-        raise typer.Exit(1)
-
-
 def export(provider: int = typer.Option(..., "--provider", help="Provider id."),
            year: int = typer.Option(..., "--year", help="Campaign year (YYYY)."),
            out: Path = typer.Option(..., "--out", help="The bundle to write (.zip)."),
@@ -83,9 +19,13 @@ def export(provider: int = typer.Option(..., "--provider", help="Provider id."),
     """Write a provider-year's evidence bundle (PDF, spreadsheets, scans, signed manifest)."""
     from analytics.evidence_bundle import build_bundle
     from analytics.evidence_data import collect_evidence
+    from surveys.anchoring import anchor_now
 
     ctx = context()
     base = resolve_base_url(base_url or ctx.settings.base_url, ctx.settings.port)
+    anchored = anchor_now(engine=ctx.engine, settings=ctx.settings, provider_id=provider)
+    if anchored.configured and not anchored.ok:
+        typer.echo(f"警告 / warning: {anchored.message()}", err=True)
     data = read(lambda c, s: collect_evidence(session=s, actor=ACTOR, signer=c.signer,
                                               provider_id=provider, year=year, base_url=base))
     bundle = build_bundle(data, ctx.signer, pdf_settings=ctx.settings)
@@ -118,7 +58,6 @@ def sample(file: Path = typer.Argument(..., help="The evidence bundle (.zip)."),
 
 
 def register(app: typer.Typer) -> None:
-    """Add the evidence commands (verify, export, sample) to the app."""
-    app.command()(verify)
+    """Add the evidence commands (export, sample) to the app."""
     app.command()(export)
     app.command()(sample)

@@ -8,6 +8,7 @@ from analytics.overview import criteria_frame, items_frame, missing_lines, overv
 from analytics.provenance import late_rows, override_rows
 from pages.common import app_context, current_actor, language_switch, t
 from pages.dash_select import choose_provider_year, downloads
+from surveys.anchor_queries import anchoring_status
 from surveys.clock import beijing_text
 from surveys.db import read_session
 
@@ -17,8 +18,19 @@ with read_session(app_context().engine) as session:
     actor = current_actor()
     provider_id, year = choose_provider_year(session, actor)
     data = overview_page(session=session, actor=actor, provider_id=provider_id, year=year)
+    anchoring = anchoring_status(session=session, actor=actor, settings=app_context().settings,
+                                 provider_id=provider_id)
 
 ov, eligibility = data.overview, data.overview.eligibility
+if not anchoring.configured:
+    st.warning(t("dash_not_anchored"))
+elif anchoring.head_seq:
+    st.caption(t("dash_anchored").format(
+        covered=anchoring.covered_seq, head=anchoring.head_seq, missing=anchoring.uncovered,
+        at=beijing_text(anchoring.last_anchor_at, lang) if anchoring.last_anchor_at else "—"))
+    if anchoring.failures:
+        st.warning(t("dash_anchor_failing").format(n=anchoring.failures,
+                                                   error=anchoring.last_error))
 rate = to_float(ov.response_rate * 100, 1) if ov.response_rate is not None else None
 first, second, third = st.columns(3)
 first.metric(t("dash_responses"), f"{ov.responses} / {ov.invited}")

@@ -142,6 +142,17 @@ STRINGS.update({
     "dash_submitted": ("提交时间", "Submitted"),
     "dash_history": ("版本记录", "Version history"),
     "dash_entered_by": ("录入人", "Entered by"),
+    "dash_not_anchored": ("未配置可信时间戳服务（STAR_SURVEY_TSA_URL）：记录未经独立时间戳锚定，"
+                          "评价组织无法独立确认记录的存储时间，也无法发现服务单位事后的改写。",
+                          "No time-stamping authority is configured (STAR_SURVEY_TSA_URL): the "
+                          "records are not independently anchored, so an assessor cannot confirm "
+                          "when they were stored or detect a later rewrite by the provider."),
+    "dash_anchored": ("可信时间戳已覆盖记录链 1–{covered}（共 {head} 条，{missing} 条待锚定），最新 {at}。",
+                      "Trusted timestamps cover chain records 1–{covered} of {head} ({missing} "
+                      "waiting), latest {at}."),
+    "dash_anchor_failing": ("时间戳服务连续 {n} 次失败，将自动重试：{error}",
+                            "The time-stamping authority failed {n} times in a row; retrying: "
+                            "{error}"),
     "dash_by_client": ("用户本人（网上）", "the client (web)"),
     "dash_reason": ("更正原因", "Reason for the change"),
     "dash_overrides": ("由服务单位更正的用户网上评价", "Client web forms replaced by the provider"),

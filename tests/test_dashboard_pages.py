@@ -143,3 +143,24 @@ def test_overview_lists_web_forms_replaced_by_staff(ctx: Context,
     assert list(table["web_total"]) == [80] and list(table["new_total"]) == [97]
     at.selectbox(key=f"dash_year_{pid}").set_value(2025).run()
     assert "没有用户网上评价被服务单位替换。" in texts(at)
+
+
+def test_overview_says_plainly_when_records_are_not_anchored(small_db: dict[str, int]) -> None:
+    at = page("overview")
+    assert not at.exception
+    assert any("记录未经独立时间戳锚定" in w.value for w in at.warning)
+
+
+def test_overview_tells_how_far_the_timestamps_reach(ctx: Context, small_db: dict[str, int],
+                                                     local_tsa: object,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from surveys.anchoring import anchor_now
+    from tests.anchor_support import with_tsa
+
+    url = local_tsa.url("rsa")  # type: ignore[attr-defined]
+    assert anchor_now(engine=ctx.engine, settings=with_tsa(ctx, url),
+                      provider_id=small_db["provider"]).ok
+    monkeypatch.setenv("STAR_SURVEY_TSA_URL", url)
+    at = page("overview")
+    assert not at.exception and not at.warning
+    assert "可信时间戳已覆盖记录链 1–7（共 7 条，0 条待锚定）" in texts(at)

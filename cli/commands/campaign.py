@@ -42,11 +42,18 @@ def campaign_close(provider: int = ProviderOpt, year: int = YearOpt,
                    as_json: bool = JsonOption) -> None:
     """Close the year's campaign: links then show receipts read-only."""
     from surveys import campaigns
+    from surveys.anchoring import anchor_now
 
     campaign = write(lambda ctx, s: campaigns.close_campaign(session=s, actor=ACTOR,
                                                              provider_id=provider, year=year))
-    emit({"campaign_id": campaign.id, "year": campaign.year, "open": False}, as_json,
-         f"campaign {campaign.year} closed")
+    ctx = context()
+    anchored = anchor_now(engine=ctx.engine, settings=ctx.settings, provider_id=provider)
+    if anchored.configured and not anchored.ok:
+        typer.echo(f"警告 / warning: {anchored.message()}", err=True)
+    emit({"campaign_id": campaign.id, "year": campaign.year, "open": False,
+          "anchored": anchored.ok if anchored.configured else None}, as_json,
+         f"campaign {campaign.year} closed" + (f"; {anchored.message()}"
+                                               if anchored.configured else ""))
 
 
 @campaign_app.command("reopen")

@@ -155,3 +155,20 @@ def test_records_a_configured_tsa_never_covered_are_flagged(ctx: Context) -> Non
     assert fresh.ok and unconfigured.ok  # within the delay; or no TSA: a note, not a failure
     assert [p.kind for p in later.problems] == ["not_anchored"]
     assert f"response {stored.id} " in later.problems[0].message
+
+
+def test_the_bundled_verifier_checks_the_tsa_against_the_assessors_root(
+        anchored: tuple[Context, int, list[Response], Any], local_tsa: LocalTSA,
+        tmp_path: Path) -> None:
+    ctx, provider, _stored, _settings = anchored
+    bundle = make_bundle(ctx, provider, YEAR)
+    (tmp_path / "b.zip").write_bytes(bundle)
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        archive.extractall(tmp_path, [n for n in archive.namelist() if n.startswith("verify/")])
+    (tmp_path / "other.der").write_bytes(local_tsa.other_root_der)
+    trusted = run_isolated(tmp_path, "b.zip", "--tsa-root", str(local_tsa.roots_file))
+    assert trusted.returncode == 0, trusted.stdout
+    assert "CN=star-survey test tsa-rsa" in trusted.stdout
+    other = run_isolated(tmp_path, "b.zip", "--tsa-root", str(tmp_path / "other.der"))
+    assert other.returncode == 1
+    assert "does not chain to a root given with --tsa-root" in other.stdout

@@ -319,8 +319,22 @@ def check_provenance(manifest: dict[str, Any], forms: list[dict[str, Any]],
         report.notes.append(f"late: response {rid} stored {by_id[rid]['submitted_at']}")
 
 
+def load_roots(paths: list[str]) -> list[bytes]:
+    """Return the DER of each certificate in the given PEM or DER files."""
+    from cryptography import x509
+
+    roots = []
+    for path in paths:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        certs = x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data \
+            else [x509.load_der_x509_certificate(data)]
+        roots += [c.public_bytes(serialization.Encoding.DER) for c in certs]
+    return roots
+
+
 def check_anchors(manifest: dict[str, Any], records: dict[int, dict[str, Any]],
-                  max_delay: timedelta, report: Report) -> None:
+                  max_delay: timedelta, report: Report, roots: list[bytes] | None = None) -> None:
     """Check each timestamp token against the chain and report when each form was anchored."""
     anchors = [a for a in manifest.get("anchors") or [] if isinstance(a, dict)]
     if not anchors:
@@ -338,12 +352,17 @@ def check_anchors(manifest: dict[str, Any], records: dict[int, dict[str, Any]],
         seq: Any = anchor.get("head_seq")
         head = str(anchor.get("head_hash"))
         try:
-            info = tsa_check.verify_timestamp_token(base64.b64decode(str(anchor["token"])))
+            info = tsa_check.verify_timestamp_token(base64.b64decode(str(anchor["token"])),
+                                                    trusted_roots=roots)
         except (KeyError, ValueError) as exc:
             report.fail(f"timestamp of seq {seq}: the token does not verify ({exc})")
             continue
         report.notes.append(f"timestamp of seq {seq}: {info.gen_time.isoformat()} by "
                             f"{info.tsa_subject} (certificate SHA-256 {info.cert_sha256})")
+        if info.trusted is False:
+            report.fail(f"timestamp of seq {seq}: the TSA certificate does not chain to a root "
+                        "given with --tsa-root")
+            continue
         covers = len(head) == 64 and all(c in "0123456789abcdef" for c in head) \
             and info.imprint == bytes.fromhex(head)
         if not covers:
@@ -398,7 +417,7 @@ def check_receipts(path: str, forms: list[dict[str, Any]], report: Report) -> No
 
 
 def verify(path: str, *, expect_key: str | None, receipts: str | None,
-           max_delay: timedelta) -> Report:
+           max_delay: timedelta, roots: list[bytes] | None = None) -> Report:
     """Return the report of every check of the bundle at path."""
     report = Report()
     with zipfile.ZipFile(path) as archive:
@@ -428,7 +447,7 @@ def verify(path: str, *, expect_key: str | None, receipts: str | None,
     mean = check_summary(manifest, current, report)
     check_eligibility(manifest, mean, report)
     check_provenance(manifest, [*current, *history], report)
-    check_anchors(manifest, records, max_delay, report)
+    check_anchors(manifest, records, max_delay, report, roots)
     if receipts:
         check_receipts(receipts, [*current, *history], report)
     return report
@@ -442,10 +461,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--receipts", help="CSV of client,receipt codes read out by clients")
     parser.add_argument("--max-anchor-delay", type=float, default=24.0,
                         help="hours between a form's stored time and its first timestamp")
+    parser.add_argument("--tsa-root", action="append", default=[],
+                        help="a TSA root certificate you trust (PEM or DER; repeatable)")
     args = parser.parse_args(argv)
     try:
         report = verify(args.bundle, expect_key=args.expect_key, receipts=args.receipts,
-                        max_delay=timedelta(hours=args.max_anchor_delay))
+                        max_delay=timedelta(hours=args.max_anchor_delay),
+                        roots=load_roots(args.tsa_root) or None)
     except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, StopIteration) as exc:
         print(f"FAILED: the bundle cannot be read ({type(exc).__name__}: {exc})")
         return 2

@@ -16,6 +16,7 @@ from analytics.evidence_tables import (
     read_xlsx_table,
     row_from_fields,
     safe_cell,
+    xlsx_cell,
 )
 from analytics.report import round2
 from analytics.stars import star_by_mean
@@ -34,12 +35,15 @@ def expected_rows(year: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, 
 
 def _same(key: str, shown: Any, signed: Any, typed: bool) -> bool:
     """Return True when a cell shows the signed value (typed: numbers must be numbers)."""
+    if signed is None:  # an empty cell: '' in the CSV, nothing in the XLSX
+        return shown is None or shown == ""
     if key in NUMERIC_KEYS:
         if typed:
             return isinstance(shown, int) and not isinstance(shown, bool) and shown == signed
         return str(shown) == str(signed)
     text = str(shown if shown is not None else "")
-    return text.replace("\r", "\n") == str(safe_cell(signed)).replace("\r", "\n")
+    wanted = str(xlsx_cell(signed) if typed else safe_cell(signed))
+    return text.replace("\r", "\n") == wanted.replace("\r", "\n")
 
 
 def compare_rows(name: str, rows: list[dict[str, Any]], expected: dict[str, dict[str, Any]],

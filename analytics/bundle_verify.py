@@ -9,12 +9,15 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from analytics.bundle_anchors import check_bundle_anchors
 from analytics.bundle_claims import check_eligibility, check_override_pages, check_provenance
 from analytics.bundle_tables import check_tables
 from analytics.evidence_bundle import MANIFEST, manifest_digest
@@ -25,6 +28,7 @@ from surveys.keys import fingerprint, load_public_key, verify_signature
 from surveys.models import RECORD_FORMAT_1
 from surveys.records import record_view
 from surveys.verify import entry_from_parts, verify_entries
+from surveys.verify_anchors import DEFAULT_MAX_DELAY
 
 
 @dataclass
@@ -49,8 +53,10 @@ class BundleResult:
                 f"public key fingerprint {self.key_fingerprint}; {state}")
 
 
-def verify_bundle(data: bytes, *, use_pdftotext: bool = True) -> BundleResult:
-    """Return the result of checking a bundle's bytes offline."""
+def verify_bundle(data: bytes, *, use_pdftotext: bool = True,
+                  max_anchor_delay: timedelta = DEFAULT_MAX_DELAY,
+                  trusted_roots: list[bytes] | None = None) -> BundleResult:
+    """Return the result of checking a bundle's bytes offline (timestamps included)."""
     result = BundleResult()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -81,12 +87,24 @@ def verify_bundle(data: bytes, *, use_pdftotext: bool = True) -> BundleResult:
     _check_summary(manifest, year, problems)
     check_eligibility(manifest, year, problems)
     overrides, _late = check_provenance(manifest, year, problems, result.notes)
+    check_bundle_anchors(manifest, records, max_delay=max_anchor_delay,
+                         trusted_roots=trusted_roots, problems=problems, notes=result.notes)
     check_tables(files, year, problems)
     if use_pdftotext and shutil.which("pdftotext") and "evidence.pdf" in files:
         _check_pdf(files["evidence.pdf"], manifest, year, problems, (overrides, records))
     else:
         result.notes.append("pdftotext not available: the PDF text was not compared")
     return result
+
+
+def read_manifest(data: bytes) -> dict[str, Any] | None:
+    """Return the parsed manifest.json of a bundle, or None when it cannot be read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            manifest = json.loads(archive.read(MANIFEST).decode("utf-8"))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
 
 
 def _check_files(files: dict[str, bytes], manifest: dict[str, Any], problems: list[str]) -> None:
@@ -258,6 +276,17 @@ def _check_pdf(pdf: bytes, manifest: dict[str, Any], year: dict[str, list[dict[s
         problems.extend(page_problems(raw, "\n".join(pages[span[0] - 1:span[1]])))
 
 
+def legible(text: str) -> str:
+    """Return only the letters and digits of text (NFKC): what any PDF shows of a name.
+
+    Spaces of every kind, joiners, direction marks, controls and emoji are dropped on both
+    sides: they depend on the font and the text extractor, not on what was signed, and the
+    signed value itself is checked against its hash elsewhere.
+    """
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text)
+                   if unicodedata.category(ch)[0] in "LN")
+
+
 def page_problems(raw: dict[str, Any], text: str) -> list[str]:
     """Return how one form page's text disagrees with its signed record."""
     fields, name = raw["view"], f"evidence.pdf: page of response {raw['response_id']}"
@@ -272,6 +301,7 @@ def page_problems(raw: dict[str, Any], text: str) -> list[str]:
     total = re.search(r"评价总分值\s+100\s+(\d+)", text)
     if total is None or int(total.group(1)) != fields["total"]:
         found.append(f"{name}: the total does not show the signed {fields['total']}")
-    if fields["signer_name"] not in text:
+    signer = legible(str(fields["signer_name"]))
+    if signer and signer not in legible(text):
         found.append(f"{name}: the signer {fields['signer_name']} is not shown")
     return found

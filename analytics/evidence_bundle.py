@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -9,6 +10,7 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
+from analytics.assessor import shipped_files
 from analytics.eligibility_json import inputs_to_json
 from analytics.evidence_data import STAR_NAMES, EvidenceData
 from analytics.evidence_pdf import RenderedPDF, render_evidence_pdf, scan_file_name
@@ -121,6 +123,9 @@ def build_manifest(data: EvidenceData, files: dict[str, bytes], signer: Signer,
         "eligibility": {"inputs": inputs_to_json(data.eligibility_inputs, data.client_names),
                         "result": data.eligibility.to_json()},
         "provenance": provenance_json(data),
+        "anchors": [{"head_seq": a.head_seq, "head_hash": a.head_hash, "tsa_url": a.tsa_url,
+                     "gen_time": a.gen_time.isoformat(),
+                     "token": base64.b64encode(a.token).decode()} for a in data.anchors],
         "records": [entry.manifest_entry(data.year) for entry in data.chain],
         "files": {path: hashlib.sha256(content).hexdigest()
                   for path, content in sorted(files.items())},
@@ -149,6 +154,7 @@ def build_bundle(data: EvidenceData, signer: Signer, progress: Progress | None =
     files = {"evidence.pdf": pdf, "responses.csv": csv_bytes([*current, *history]),
              "responses.xlsx": xlsx_bytes(summary_pairs(data), current, history)}
     files.update(_attachments(data))
+    files.update(shipped_files())
     note(steps - 1, steps, "tables")
     manifest = build_manifest(data, files, signer, rendered)
     buffer = io.BytesIO()

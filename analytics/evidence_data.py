@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -14,6 +14,7 @@ from analytics.provenance import YearProvenance, year_provenance
 from analytics.report import provider_year_report
 from analytics.stars import exact_mean
 from surveys.access import Actor, require_read
+from surveys.anchor_queries import Anchor, FirstAnchor, anchors_for
 from surveys.campaigns import get_campaign
 from surveys.errors import SurveyError
 from surveys.keys import Signer, fingerprint, public_key_pem
@@ -22,6 +23,8 @@ from surveys.providers import get_provider
 from surveys.records import record_view, signed_parts
 from surveys.responses import HEADER_KEYS, current_responses
 from surveys.verify import check_chain, check_entry, entry_from_row, stored_rows
+from surveys.verify_anchors import ChainRecord as AnchorRecord
+from surveys.verify_anchors import check_anchors
 
 STAR_NAMES = {0: ("未达到一星", "below one star"), 1: ("一星", "one star"),
               2: ("二星", "two stars"), 3: ("三星", "three stars")}
@@ -76,6 +79,8 @@ class EvidenceData:
     eligibility_inputs: EligibilityInputs
     eligibility: Eligibility
     client_names: dict[int, str]  # every client named in the §5 inputs
+    anchors: list[Anchor] = field(default_factory=list)  # the provider's RFC 3161 tokens
+    first_anchored: dict[int, FirstAnchor | None] = field(default_factory=dict)  # by seq
 
     @property
     def head(self) -> ChainRecord | None:
@@ -124,6 +129,11 @@ def _chain(session: Session, provider_id: int, signer_key: Any) -> list[ChainRec
     return records
 
 
+def _stored(fields: dict[str, Any]) -> datetime:
+    """Return a signed record's submitted_at as an aware time."""
+    return datetime.fromisoformat(str(fields["submitted_at"]).replace("Z", "+00:00"))
+
+
 def collect_evidence(*, session: Session, actor: Actor, signer: Signer, provider_id: int,
                      year: int, base_url: str, now: datetime | None = None) -> EvidenceData:
     """Return the evidence of a provider-year after checking the provider's whole chain."""
@@ -144,6 +154,10 @@ def collect_evidence(*, session: Session, actor: Actor, signer: Signer, provider
     report = provider_year_report(session=session, actor=actor, provider_id=provider_id,
                                   year=year)
     inputs = gather_inputs(session, provider_id, year)
+    anchors = anchors_for(session, provider_id)
+    first, _problems = check_anchors(
+        [AnchorRecord(c.fields["seq"], c.record_hash, _stored(c.fields), f"seq {c.fields['seq']}")
+         for c in chain], anchors, trusted_roots=None)
     mean = exact_mean(sum(r.total for r in current), len(current))
     ids = sorted({cid for cid, _, _ in inputs.contracts})
     names = dict(session.exec(select(Client.id, Client.name)
@@ -161,4 +175,5 @@ def collect_evidence(*, session: Session, actor: Actor, signer: Signer, provider
                                    year=year),
         eligibility_inputs=inputs, eligibility=assess(facts_from_inputs(inputs, mean)),
         client_names={int(cid): str(name) for cid, name in names.items() if cid is not None},
+        anchors=anchors, first_anchored=first,
     )

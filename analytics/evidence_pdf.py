@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -71,7 +73,7 @@ def _cover(pdf: EvidencePDF, data: EvidenceData) -> None:
         ("链头哈希 chain head hash", head.record_hash if head else "—"),
         ("公钥指纹 public key fingerprint (SHA-256)", data.key_fingerprint),
         ("生成时间 generated", beijing_text(data.generated_at)),
-        ("时间戳 timestamps", NOT_ANCHORED),
+        ("时间戳 timestamps", anchoring_text(data)),
     ]
     _pairs(pdf, rows, (58, 122))
     pdf.ln(4)
@@ -83,6 +85,19 @@ def _cover(pdf: EvidencePDF, data: EvidenceData) -> None:
                    "How to verify: every record is hash-chained and Ed25519-signed; run "
                    "'star-survey verify <bundle.zip>' offline or scan the QR code on each page, "
                    "and compare the fingerprint above with the published one.")
+
+
+def anchoring_text(data: EvidenceData) -> str:
+    """Return what the cover says about the RFC 3161 timestamps of the provider's chain."""
+    covered = [seq for seq, first in data.first_anchored.items() if first is not None]
+    if not data.anchors or not covered:
+        return NOT_ANCHORED
+    latest = max(a.gen_time for a in data.anchors)
+    tsas = "、".join(sorted({a.tsa_url for a in data.anchors}))
+    length = len(data.chain)
+    return (f"{len(data.anchors)} 个可信时间戳 RFC 3161 tokens（{tsas}），最新 latest "
+            f"{beijing_text(latest)}；覆盖链序号 covers seq 1–{max(covered)} / {length}。"
+            "各表首次锚定时间见每页。Each form page shows when it was first anchored.")
 
 
 def _pairs(pdf: EvidencePDF, rows: list[tuple[str, str]], widths: tuple[int, int]) -> None:
@@ -184,6 +199,9 @@ def _signing_block(pdf: EvidencePDF, data: EvidenceData, r: Response) -> None:
     pdf.cell(90, 5.5, f"录入 entered by：{entered_by_text(r)}", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(90, 5.5, f"存储 stored：{beijing_text(r.submitted_at)}", new_x="LMARGIN",
              new_y="NEXT")
+    first = data.first_anchored.get(r.seq)
+    anchored = "未锚定 not anchored" if first is None else beijing_text(first.gen_time)
+    pdf.cell(90, 5.5, f"首次时间戳 first anchored：{anchored}", new_x="LMARGIN", new_y="NEXT")
     text_end = pdf.get_y()
     draw_image(pdf, r.signature_png, 108, y, 42, 22, "签名 signature")
     draw_image(pdf, r.seal_image, 153, y, 42, 22, "印章 seal")
@@ -211,11 +229,26 @@ def _scan(pdf: EvidencePDF, r: Response) -> None:
         draw_image(pdf, r.scan, 15, pdf.get_y(), pdf.w - 30, room, "")
 
 
+def safe_file_name(name: str, limit: int = 80) -> str:
+    """Return a file name safe on Windows, macOS and Linux: letters, digits, '.', '-', '_'.
+
+    Reserved characters (< > : " / \\ | ? *), controls, direction overrides and other
+    invisible characters become '_'; runs collapse; no leading or trailing dot or space.
+    """
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LN" or ch in "._-" else "_"
+                   for ch in unicodedata.normalize("NFC", name))
+    kept = re.sub(r"_+", "_", kept).strip("._ ")
+    if len(kept) > limit:
+        stem, dot, ext = kept.rpartition(".")
+        kept = (stem[: limit - len(ext) - 1] + dot + ext) if dot and len(ext) <= 8 \
+            else kept[:limit]
+    return kept or "scan"
+
+
 def scan_file_name(r: Response) -> str:
-    """Return the bundle path of a form's scan: scans/<hash prefix>-<original name>."""
+    """Return the bundle path of a form's scan: scans/<hash prefix>-<original name, made safe>."""
     suffix = "pdf" if (r.scan or b"")[:5] == b"%PDF-" else "img"
-    base = (r.scan_name or f"scan.{suffix}").replace("/", "_").replace("\\", "_")
-    return f"scans/{r.record_hash[:16]}-{base}"
+    return f"scans/{r.record_hash[:16]}-{safe_file_name(r.scan_name or f'scan.{suffix}')}"
 
 
 @dataclass(frozen=True)

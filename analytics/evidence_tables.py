@@ -6,10 +6,12 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
+from surveys.clock import beijing_now
 from surveys.form_a1 import ITEMS
 from surveys.records import receipt_code
 
@@ -23,7 +25,11 @@ RESPONSE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("client", "用户单位名称 client unit"),
     ("evaluation_date", "评价日期 evaluation date"),
     ("origin", "来源 origin"),
+    ("entered_by", "录入人 entered by"),
+    ("stored", "存储时间（北京时间） stored (Beijing time)"),
     ("version", "版本 version"),
+    ("supersedes_id", "更正的记录号 replaces response"),
+    ("reason", "更正原因 reason"),
     ("status", "状态 status"),
     ("signer", "签字人 signer"),
     *((key, f"{item.no}. {item.name_zh} (≤{item.max_score})") for key, item in zip(ITEM_KEYS, ITEMS,
@@ -33,7 +39,24 @@ RESPONSE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("record_hash", "记录哈希 record hash"),
     ("receipt", "回执码 receipt code"),
 )
-NUMERIC_KEYS = frozenset({"response_id", "client_id", "version", "seq", "total", *ITEM_KEYS})
+NUMERIC_KEYS = frozenset({"response_id", "client_id", "version", "seq", "total", "supersedes_id",
+                          *ITEM_KEYS})
+
+
+def control_pictures(text: str) -> str:
+    """Return text with C0 controls other than tab, LF and CR shown as their Unicode pictures.
+
+    XLSX (XML 1.0) cannot hold them; U+2400..U+241F show each one visibly (U+000B becomes
+    U+240B), so a spreadsheet never drops or fails on a character a person typed.
+    """
+    return "".join(chr(0x2400 + ord(ch)) if ord(ch) < 32 and ch not in "\t\n\r" else ch
+                   for ch in text)
+
+
+def xlsx_cell(value: Any) -> Any:
+    """Return a cell value as responses.xlsx holds it: formula-safe, controls made visible."""
+    safe = safe_cell(value)
+    return control_pictures(safe) if isinstance(safe, str) else safe
 
 
 def safe_cell(value: Any) -> Any:
@@ -54,6 +77,12 @@ class TableRow:
         return [safe_cell(self.values.get(key)) for key, _ in RESPONSE_COLUMNS]
 
 
+def stored_text(submitted_at: str) -> str:
+    """Return a signed submitted_at ('...Z') as Beijing time, seconds shown, zone named."""
+    moment = datetime.fromisoformat(submitted_at.replace("Z", "+00:00"))
+    return beijing_now(moment).strftime("%Y-%m-%d %H:%M:%S") + " +08:00"
+
+
 def row_from_fields(response_id: int, fields: dict[str, Any], record_hash: str,
                     status: str) -> TableRow:
     """Return the table row of a record from its canonical fields."""
@@ -62,7 +91,10 @@ def row_from_fields(response_id: int, fields: dict[str, Any], record_hash: str,
         "response_id": response_id, "client_id": fields["client_id"],
         "client": str((header.get("client") or {}).get("name", "")),
         "evaluation_date": fields["evaluation_date"], "origin": fields["origin"],
-        "version": fields["version"], "status": status, "signer": fields["signer_name"],
+        "entered_by": fields.get("entered_by") or ("client" if fields["origin"] == "web" else ""),
+        "stored": stored_text(str(fields["submitted_at"])),
+        "version": fields["version"], "supersedes_id": fields.get("supersedes_id"),
+        "reason": fields.get("reason", ""), "status": status, "signer": fields["signer_name"],
         "total": fields["total"], "seq": fields["seq"], "record_hash": record_hash,
         "receipt": receipt_code(record_hash),
     }
@@ -98,15 +130,15 @@ def xlsx_bytes(summary: Sequence[tuple[str, Any]], current: Sequence[TableRow],
     assert sheet is not None
     sheet.title = "summary"
     for label, value in summary:
-        sheet.append([safe_cell(label), safe_cell(value)])
+        sheet.append([xlsx_cell(label), xlsx_cell(value)])
     responses = book.create_sheet("responses")
     responses.append([label for _, label in RESPONSE_COLUMNS])
     for row in [*current, *history]:
-        responses.append(row.cells())
+        responses.append([control_pictures(c) if isinstance(c, str) else c for c in row.cells()])
     items = book.create_sheet("items")
     items.append(["序号 no", "评价内容 item", "满分值 max", "平均分 mean"])
     for no, name, max_score, mean in item_means(current):
-        items.append([no, safe_cell(name), max_score, mean])
+        items.append([no, xlsx_cell(name), max_score, mean])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -15,7 +15,9 @@ from sqlmodel import Session
 from analytics.trend_queries import client_forms_sql, provider_clients_sql
 from surveys.access import Actor, require_read
 from surveys.clients import get_client
+from surveys.clock import beijing_text
 from surveys.form_a1 import ITEMS
+from surveys.records import receipt_code
 from surveys.responses import get_response, response_versions
 
 FORM_COLUMNS = ["response_id", "year", "total", "evaluation_date", "signer_name", "origin",
@@ -58,6 +60,8 @@ class FormDetail:
     evaluation_date: date
     submitted_at: datetime
     origin: str
+    entered_by: str
+    reason: str
     comment: str
     version: int
     record_hash: str
@@ -89,7 +93,10 @@ def form_detail(*, session: Session, actor: Actor, response_id: int) -> FormDeta
     history = response_versions(session=session, actor=actor, invitation_id=record.invitation_id)
     versions = pd.DataFrame([{"response_id": v.id, "version": v.version, "total": v.total,
                               "evaluation_date": v.evaluation_date, "signer_name": v.signer_name,
-                              "origin": v.origin, "submitted_at": v.submitted_at,
+                              "origin": v.origin, "entered_by": v.entered_by or (
+                                  "client" if v.origin == "web" else ""),
+                              "submitted_at": beijing_text(v.submitted_at), "reason": v.reason,
+                              "receipt": receipt_code(v.record_hash),
                               "record_hash": v.record_hash} for v in history])
     assert record.id is not None
     return FormDetail(
@@ -97,7 +104,9 @@ def form_detail(*, session: Session, actor: Actor, response_id: int) -> FormDeta
         year=record.year, header=json.loads(record.header_json), items=items,
         total=record.total, signer_name=record.signer_name, signer_title=record.signer_title,
         signer_phone=record.signer_phone, evaluation_date=record.evaluation_date,
-        submitted_at=record.submitted_at, origin=record.origin, comment=record.comment,
+        submitted_at=record.submitted_at, origin=record.origin,
+        entered_by=record.entered_by or ("client" if record.origin == "web" else ""),
+        reason=record.reason, comment=record.comment,
         version=record.version, record_hash=record.record_hash,
         signature_png=displayable_image(record.signature_png),
         seal_image=displayable_image(record.seal_image),

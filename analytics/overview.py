@@ -11,10 +11,12 @@ import pandas as pd
 from sqlmodel import Session
 
 from analytics.eligibility import CRITERIA, Eligibility, provider_eligibility
+from analytics.provenance import YearProvenance, year_provenance
 from analytics.queries import invited_sql, provider_summary_sql, year_totals_sql
 from analytics.stars import exact_mean, points_to_next, star_by_mean
 from analytics.trend_queries import progress_sql
 from surveys.access import Actor, can_read_provider, require_read
+from surveys.errors import NotFound
 from surveys.form_a1 import ITEMS, FormItem
 
 WEAKEST_COUNT = 3
@@ -185,6 +187,7 @@ class OverviewPage:
 
     overview: YearOverview
     progress: pd.DataFrame
+    provenance: YearProvenance | None  # None when the year has no campaign
 
 
 def overview_page(*, session: Session, actor: Actor, provider_id: int, year: int) -> OverviewPage:
@@ -192,4 +195,14 @@ def overview_page(*, session: Session, actor: Actor, provider_id: int, year: int
     return OverviewPage(
         overview=year_overview(session=session, actor=actor, provider_id=provider_id, year=year),
         progress=campaign_progress(session=session, actor=actor, provider_id=provider_id,
-                                   year=year))
+                                   year=year),
+        provenance=_provenance(session, actor, provider_id, year))
+
+
+def _provenance(session: Session, actor: Actor, provider_id: int,
+                year: int) -> YearProvenance | None:
+    """Return the year's overrides, reopenings and late forms (None without a campaign)."""
+    try:
+        return year_provenance(session=session, actor=actor, provider_id=provider_id, year=year)
+    except NotFound:
+        return None

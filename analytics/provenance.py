@@ -122,3 +122,37 @@ def year_provenance(*, session: Session, actor: Actor, provider_id: int,
     events = campaign_events(session, campaign)
     return YearProvenance(find_overrides(records), events,
                           late_entries(records, campaign.closes, events))
+
+
+def override_rows(prov: YearProvenance, lang: str = "zh") -> list[dict[str, object]]:
+    """Return one plain row per override for the dashboard (times in Beijing time)."""
+    from surveys.clock import beijing_text
+    from surveys.records import receipt_code
+
+    rows = []
+    for o in prov.overrides:
+        web, new = o.web, o.replacement
+        header = json.loads(new.header_json) if new.header_json else {}
+        rows.append({
+            "client": str((header.get("client") or {}).get("name", new.client_id)),
+            "web_total": web.total, "web_receipt": receipt_code(web.record_hash),
+            "new_total": new.total, "origin": new.origin, "entered_by": new.entered_by,
+            "stored": beijing_text(new.submitted_at, lang), "reason": new.reason,
+            "new_receipt": receipt_code(new.record_hash)})
+    return rows
+
+
+def late_rows(prov: YearProvenance, lang: str = "zh") -> list[dict[str, object]]:
+    """Return one plain row per form stored after the campaign closed."""
+    from surveys.clock import beijing_text
+    from surveys.records import receipt_code
+
+    rows = []
+    for r in prov.late:
+        header = json.loads(r.header_json) if r.header_json else {}
+        rows.append({"client": str((header.get("client") or {}).get("name", r.client_id)),
+                     "version": r.version, "origin": r.origin,
+                     "entered_by": r.entered_by or "client",
+                     "stored": beijing_text(r.submitted_at, lang),
+                     "receipt": receipt_code(r.record_hash)})
+    return rows

@@ -20,11 +20,13 @@ from cli.commands import (
     reporting,
     system,
     users,
+    verifying,
 )
 
 app = typer.Typer(help="star-survey: T/BAX Table A.1 annual client evaluations.",
                   no_args_is_help=True, add_completion=False)
-for module in (system, registry, campaign, reporting, evidence, users, qr, maintenance, anchoring):
+for module in (system, registry, campaign, reporting, evidence, verifying, users, qr, maintenance,
+               anchoring):
     module.register(app)
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from pages.common import app_context, current_actor, language_switch, t
 from pages.ws import attempt, can_write, flash, provider_scope, show_flash
+from surveys.anchoring import anchor_now
 from surveys.campaigns import close_campaign, list_campaigns, open_campaign
 from surveys.clock import beijing_today
 from surveys.db import read_session
@@ -59,6 +60,7 @@ campaign = next(c for c in campaigns if c.year == chosen_year)
 if writable and campaign.is_open and st.button(t("ws_campaign_close"), key="ws_campaign_close"):
     if attempt(lambda s: close_campaign(session=s, actor=actor, provider_id=provider_id,
                                         year=chosen_year)) is not None:
+        anchor_now(engine=ctx.engine, settings=ctx.settings, provider_id=provider_id)
         st.rerun()
 
 with read_session(ctx.engine) as session:

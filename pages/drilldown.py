@@ -7,6 +7,7 @@ import streamlit as st
 from analytics.forms import client_forms, form_detail, provider_clients
 from pages.common import app_context, current_actor, language_switch, t
 from pages.dash_select import choose_provider_year, plain
+from surveys.clock import beijing_text
 from surveys.db import read_session
 from surveys.form_a1 import CLIENT_HEADER
 
@@ -45,9 +46,13 @@ st.dataframe(items, hide_index=True, width="stretch")
 left, right = st.columns(2)
 left.metric(t("dash_total"), form.total)
 right.metric(t("dash_eval_date"), form.evaluation_date.isoformat())
+who = t("dash_by_client") if form.origin == "web" else plain(form.entered_by)
 st.markdown(f"**{t('dash_signer')}:** {plain(form.signer_name)} {plain(form.signer_title)} · "
-            f"**{t('dash_origin')}:** {form.origin} · **{t('dash_submitted')}:** "
-            f"{form.submitted_at:%Y-%m-%d %H:%M} UTC")
+            f"**{t('dash_origin')}:** {t(f'origin_{form.origin}')} · **{t('dash_entered_by')}:** "
+            f"{who} · **{t('dash_submitted')}:** {beijing_text(form.submitted_at, lang)}")
+if form.reason:
+    st.markdown(f"**{t('dash_reason')}:**")
+    st.text(form.reason)
 if form.comment:
     st.markdown(f"**{t('dash_comment')}:**")
     st.text(form.comment)
@@ -56,4 +61,13 @@ if form.signature_png:
 if form.seal_image:
     st.image(form.seal_image, caption=t("dash_seal"), width=160)
 st.markdown(f"**{t('dash_history')}**")
-st.dataframe(form.versions, hide_index=True, width="stretch")
+history = form.versions.assign(
+    origin=[t(f"origin_{o}") for o in form.versions["origin"]],
+    entered_by=[t("dash_by_client") if o == "web" else e
+                for o, e in zip(form.versions["origin"], form.versions["entered_by"],
+                                strict=True)])
+st.dataframe(history.drop(columns=["response_id", "record_hash"]).rename(columns={
+    "version": t("dash_version"), "total": t("dash_total"), "evaluation_date": t("dash_eval_date"),
+    "signer_name": t("dash_signer"), "origin": t("dash_origin"),
+    "entered_by": t("dash_entered_by"), "submitted_at": t("dash_submitted"),
+    "reason": t("dash_reason"), "receipt": t("ev_receipt")}), hide_index=True, width="stretch")

@@ -5,8 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.overview import criteria_frame, items_frame, missing_lines, overview_page, to_float
+from analytics.provenance import late_rows, override_rows
 from pages.common import app_context, current_actor, language_switch, t
 from pages.dash_select import choose_provider_year, downloads
+from surveys.anchor_queries import anchoring_status
+from surveys.clock import beijing_text
 from surveys.db import read_session
 
 lang = language_switch()
@@ -15,8 +18,19 @@ with read_session(app_context().engine) as session:
     actor = current_actor()
     provider_id, year = choose_provider_year(session, actor)
     data = overview_page(session=session, actor=actor, provider_id=provider_id, year=year)
+    anchoring = anchoring_status(session=session, actor=actor, settings=app_context().settings,
+                                 provider_id=provider_id)
 
 ov, eligibility = data.overview, data.overview.eligibility
+if not anchoring.configured:
+    st.warning(t("dash_not_anchored"))
+elif anchoring.head_seq:
+    st.caption(t("dash_anchored").format(
+        covered=anchoring.covered_seq, head=anchoring.head_seq, missing=anchoring.uncovered,
+        at=beijing_text(anchoring.last_anchor_at, lang) if anchoring.last_anchor_at else "—"))
+    if anchoring.failures:
+        st.warning(t("dash_anchor_failing").format(n=anchoring.failures,
+                                                   error=anchoring.last_error))
 rate = to_float(ov.response_rate * 100, 1) if ov.response_rate is not None else None
 first, second, third = st.columns(3)
 first.metric(t("dash_responses"), f"{ov.responses} / {ov.invited}")
@@ -77,6 +91,35 @@ else:
         columns={"client": t("dash_client"), "status": t("dash_status"),
                  "first_opened_at": t("dash_opened_at"), "total": t("dash_total"),
                  "evaluation_date": t("dash_eval_date")}), hide_index=True, width="stretch")
+
+if data.provenance is not None:
+    prov = data.provenance
+    st.subheader(t("dash_overrides"))
+    if prov.overrides:
+        st.dataframe([{**row, "origin": t(f"origin_{row['origin']}")}
+                      for row in override_rows(prov, lang)], hide_index=True, width="stretch",
+                     column_config={
+                         "client": t("dash_client"), "web_total": t("dash_web_total"),
+                         "web_receipt": t("dash_web_receipt"), "new_total": t("dash_new_total"),
+                         "origin": t("dash_origin"), "entered_by": t("dash_entered_by"),
+                         "stored": t("dash_submitted"), "reason": t("dash_reason"),
+                         "new_receipt": t("dash_new_receipt")})
+    else:
+        st.caption(t("dash_overrides_none"))
+    if prov.reopenings:
+        st.subheader(t("dash_reopenings"))
+        st.dataframe([{"at": beijing_text(e.at, lang), "by": e.username, "reason": e.reason}
+                      for e in prov.reopenings], hide_index=True, width="stretch",
+                     column_config={"at": t("dash_submitted"), "by": t("dash_entered_by"),
+                                    "reason": t("dash_reason")})
+    if prov.late:
+        st.subheader(t("dash_late"))
+        st.dataframe([{**row, "origin": t(f"origin_{row['origin']}")}
+                      for row in late_rows(prov, lang)], hide_index=True, width="stretch",
+                     column_config={"client": t("dash_client"), "version": t("dash_version"),
+                                    "origin": t("dash_origin"),
+                                    "entered_by": t("dash_entered_by"),
+                                    "stored": t("dash_submitted"), "receipt": t("ev_receipt")})
 
 downloads({"criteria": criteria, "items": items, "progress": progress},
           stem=f"overview-{provider_id}-{year}")

@@ -7,8 +7,8 @@ import streamlit as st
 from pages.common import app_context, language_switch, t
 from surveys.clock import beijing_text
 from surveys.db import read_session
+from surveys.record_check import check_record
 from surveys.records import receipt_code
-from surveys.verify import check_record
 
 lang = language_switch(st)
 st.title(t("ev_verify_title"))

@@ -141,6 +141,29 @@ STRINGS.update({
     "dash_signer": ("签字人", "Signed by"),
     "dash_submitted": ("提交时间", "Submitted"),
     "dash_history": ("版本记录", "Version history"),
+    "dash_entered_by": ("录入人", "Entered by"),
+    "dash_not_anchored": ("未配置可信时间戳服务（STAR_SURVEY_TSA_URL）：记录未经独立时间戳锚定，"
+                          "评价组织无法独立确认记录的存储时间，也无法发现服务单位事后的改写。",
+                          "No time-stamping authority is configured (STAR_SURVEY_TSA_URL): the "
+                          "records are not independently anchored, so an assessor cannot confirm "
+                          "when they were stored or detect a later rewrite by the provider."),
+    "dash_anchored": ("可信时间戳已覆盖记录链 1–{covered}（共 {head} 条，{missing} 条待锚定），最新 {at}。",
+                      "Trusted timestamps cover chain records 1–{covered} of {head} ({missing} "
+                      "waiting), latest {at}."),
+    "dash_anchor_failing": ("时间戳服务连续 {n} 次失败，将自动重试：{error}",
+                            "The time-stamping authority failed {n} times in a row; retrying: "
+                            "{error}"),
+    "dash_by_client": ("用户本人（网上）", "the client (web)"),
+    "dash_reason": ("更正原因", "Reason for the change"),
+    "dash_overrides": ("由服务单位更正的用户网上评价", "Client web forms replaced by the provider"),
+    "dash_overrides_none": ("没有用户网上评价被服务单位替换。",
+                            "No client web form was replaced by provider staff."),
+    "dash_late": ("回访截止后录入的评价", "Forms stored after the campaign closed"),
+    "dash_reopenings": ("回访重新开启", "Reopenings of the campaign"),
+    "dash_web_total": ("网上版本总分", "Web version total"),
+    "dash_new_total": ("替换版本总分", "Replacement total"),
+    "dash_web_receipt": ("网上版本回执码", "Web version receipt"),
+    "dash_new_receipt": ("替换版本回执码", "Replacement receipt"),
     "dash_signature": ("签名", "Signature"),
     "dash_seal": ("印章", "Seal"),
     "dash_comment": ("意见", "Comment"),

@@ -106,6 +106,8 @@ def signed_parts(record: Response) -> tuple[dict[str, Any], dict[str, Any] | Non
     """Return (envelope, content) of a stored record; format 1 has its fields and no content."""
     if record.record_format == RECORD_FORMAT_1:
         return canonical_fields(record), None
+    if record.record_format != RECORD_FORMAT_2:
+        raise ValueError(f"unknown record format {record.record_format!r}")
     content = content_fields(record)
     return envelope_fields(record, hashlib.sha256(canonical_bytes(content)).hexdigest()), content
 

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Table, select
 from sqlmodel import Session
 
+from surveys.anchor_queries import FirstAnchor, anchors_for
 from surveys.keys import fingerprint, verify_signature
-from surveys.models import Client, Provider, Response
+from surveys.models import Response
 from surveys.records import (
     GENESIS_HASH,
     RECORD_FORMATS,
     content_matches,
     envelope_hash,
-    receipt_prefix,
     signed_parts,
 )
+from surveys.verify_anchors import DEFAULT_MAX_DELAY, check_anchors
+from surveys.verify_anchors import ChainRecord as AnchorRecord
 
 RESPONSE_TABLE: Table = Response.__table__  # type: ignore[attr-defined]
 BATCH = 500
@@ -41,6 +42,7 @@ class ChainEntry:
     key_id: str
     content_ok: bool = True  # format 2: the content hashes to the envelope's content_sha256
     malformed: str = ""  # why the record could not be read at all ('' when it could)
+    submitted_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ class Problem:
     """One thing wrong with one record (or a gap in a provider's chain)."""
 
     kind: str  # hash_mismatch | content_mismatch | signature_invalid | unknown_key | malformed
-    # | seq_missing | seq_duplicate | prev_hash_mismatch
+    # | seq_missing | seq_duplicate | prev_hash_mismatch | anchor_invalid | anchor_mismatch
+    # | anchored_late | not_anchored
     provider_id: int
     message: str
     response_id: int | None = None
@@ -64,6 +67,7 @@ class VerifyResult:
     heads: dict[int, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     key_fingerprint: str = ""
+    anchoring: dict[int, dict[int, FirstAnchor | None]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -135,6 +139,8 @@ def check_chain(entries: list[ChainEntry]) -> list[Problem]:
         else:
             continue  # the gap is reported already
         for entry in group:
+            if entry.malformed and not entry.prev_hash:
+                continue  # unreadable, reported already
             if entry.prev_hash != expected:
                 found.append(Problem(
                     "prev_hash_mismatch", provider_id,
@@ -166,7 +172,8 @@ def entry_from_parts(envelope: Any, content: Any, *, response_id: int | None, st
             response_id=response_id, provider_id=_int(envelope["provider_id"]),
             seq=_int(envelope["seq"]), prev_hash=str(envelope["prev_hash"]),
             stored_hash=str(stored_hash), computed_hash=computed, signature=str(signature),
-            key_id=str(key_id), content_ok=content_matches(envelope, content))
+            key_id=str(key_id), content_ok=content_matches(envelope, content),
+            submitted_at=_moment(envelope.get("submitted_at")))
     except (KeyError, TypeError, ValueError, UnicodeError, RecursionError) as exc:
         provider = envelope.get("provider_id") if isinstance(envelope, dict) else None
         seq = envelope.get("seq") if isinstance(envelope, dict) else None
@@ -175,6 +182,14 @@ def entry_from_parts(envelope: Any, content: Any, *, response_id: int | None, st
             seq=seq if isinstance(seq, int) and not isinstance(seq, bool) else -1, prev_hash="",
             stored_hash=str(stored_hash), computed_hash="", signature=str(signature),
             key_id=str(key_id), malformed=f"{type(exc).__name__}: {exc}"[:200])
+
+
+def _moment(text: Any) -> datetime | None:
+    """Return a signed submitted_at ('...Z') as an aware time, or None if it is not one."""
+    try:
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def entry_from_fields(fields: Any, *, response_id: int | None, stored_hash: Any,
@@ -193,8 +208,10 @@ def entry_from_row(row: Any) -> ChainEntry:
                              "provider_id": row.provider_id, "seq": row.seq}, None
     entry = entry_from_parts(envelope, content, response_id=row.id, stored_hash=row.record_hash,
                              signature=row.signature, key_id=row.key_id)
-    if entry.malformed and isinstance(envelope, dict) and "error" in envelope:
-        entry = ChainEntry(**{**entry.__dict__, "malformed": str(envelope["error"])[:200]})
+    if entry.malformed:  # keep its place in the chain; name why it cannot be read
+        why = envelope.get("error", entry.malformed) if isinstance(envelope, dict) else ""
+        entry = ChainEntry(**{**entry.__dict__, "malformed": str(why)[:200],
+                              "prev_hash": str(row.prev_hash)})
     return entry
 
 
@@ -224,81 +241,37 @@ def stored_rows(session: Session, provider_id: int | None) -> Iterator[Any]:
 
 
 def verify_database(session: Session, public_key: Ed25519PublicKey, *,
-                    provider_id: int | None = None) -> VerifyResult:
-    """Return the result of checking every stored record (or one provider's) against the key."""
-    entries = (entry_from_row(row) for row in stored_rows(session, provider_id))
-    return verify_entries(entries, public_key)
+                    provider_id: int | None = None, anchors: bool = True,
+                    trusted_roots: list[bytes] | None = None,
+                    max_anchor_delay: timedelta = DEFAULT_MAX_DELAY, expect_anchors: bool = False,
+                    now: datetime | None = None) -> VerifyResult:
+    """Return the result of checking every stored record (or one provider's) against the key.
+
+    With anchors, each provider's RFC 3161 tokens are checked against its chain too
+    (surveys.verify_anchors); expect_anchors (a TSA is configured) makes a record that no
+    token covers, once max_anchor_delay has passed, a problem.
+    """
+    entries = [entry_from_row(row) for row in stored_rows(session, provider_id)]
+    result = verify_entries(entries, public_key)
+    if not anchors:
+        return result
+    by_provider: dict[int, list[ChainEntry]] = {}
+    for entry in entries:
+        if entry.seq >= 1 and entry.submitted_at is not None:
+            by_provider.setdefault(entry.provider_id, []).append(entry)
+    for pid, chain in sorted(by_provider.items()):
+        records = [AnchorRecord(e.seq, e.stored_hash, e.submitted_at or utc_epoch(),
+                                entry_name(e)) for e in chain]
+        first, found = check_anchors(records, anchors_for(session, pid),
+                                     trusted_roots=trusted_roots, max_delay=max_anchor_delay,
+                                     now=now, expect_anchors=expect_anchors)
+        result.anchoring[pid] = first
+        ids = {e.seq: e.response_id for e in chain}
+        result.problems += [Problem(p.kind, pid, p.message, ids.get(p.seq or -1), p.seq)
+                            for p in found]
+    return result
 
 
-@dataclass(frozen=True)
-class RecordCheck:
-    """What the public verification page may show about one record."""
-
-    record_hash: str
-    intact: bool  # the stored content still hashes to record_hash
-    signature_ok: bool
-    provider_name: str
-    client_name: str
-    evaluation_date: date
-    total: int
-    version: int
-    superseded: bool
-    origin: str = "web"
-    submitted_at: datetime | None = None
-    superseded_by_origin: str | None = None  # how the version that replaced it was entered
-    superseded_at: datetime | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Return True when the record is unaltered and validly signed."""
-        return self.intact and self.signature_ok
-
-
-def find_record_row(session: Session, wanted: str) -> Any:
-    """Return the stored row a full record hash or a receipt code names, or None."""
-    text = wanted.strip().lower()
-    table = RESPONSE_TABLE.c
-    if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
-        return session.execute(select(RESPONSE_TABLE).where(table.record_hash == text)).first()
-    prefix = receipt_prefix(wanted)
-    if prefix is None:
-        return None
-    rows = session.execute(select(RESPONSE_TABLE).where(
-        table.record_hash >= prefix, table.record_hash < prefix + "g").limit(2)).all()
-    return rows[0] if len(rows) == 1 else None
-
-
-def check_record(session: Session, wanted: str,
-                 public_key: Ed25519PublicKey) -> RecordCheck | None:
-    """Return the check of the record a hash or receipt code names, or None when none does."""
-    row = find_record_row(session, wanted)
-    if row is None:
-        return None
-    entry = entry_from_row(row)
-    provider = session.get(Provider, row.provider_id)
-    header = _header(row.header_json)
-    client = session.get(Client, row.client_id)
-    newer = session.execute(
-        select(RESPONSE_TABLE.c.origin, RESPONSE_TABLE.c.submitted_at)
-        .where(RESPONSE_TABLE.c.supersedes_id == row.id)
-    ).first()
-    return RecordCheck(
-        record_hash=row.record_hash,
-        intact=not entry.malformed and entry.content_ok and entry.computed_hash == entry.stored_hash,
-        signature_ok=verify_signature(public_key, entry.stored_hash, entry.signature),
-        provider_name=provider.name if provider else "",
-        client_name=str(header.get("client", {}).get("name") or (client.name if client else "")),
-        evaluation_date=row.evaluation_date, total=int(row.total), version=int(row.version),
-        superseded=newer is not None, origin=str(row.origin), submitted_at=row.submitted_at,
-        superseded_by_origin=str(newer[0]) if newer else None,
-        superseded_at=newer[1] if newer else None,
-    )
-
-
-def _header(text: str) -> dict[str, Any]:
-    """Return the parsed header snapshot, or {} when it is not valid JSON."""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+def utc_epoch() -> datetime:
+    """Return the start of 1970 (UTC): the stored time of a record whose time is unreadable."""
+    return datetime(1970, 1, 1, tzinfo=UTC)

@@ -20,7 +20,14 @@ from surveys.db import read_session, run_write
 from surveys.demo import signature_png
 from surveys.models import Response
 from surveys.validation import validate_response
-from tests.factories import make_client, make_provider, open_campaign, scores_for_total
+from tests.factories import (
+    make_client,
+    make_provider,
+    open_campaign,
+    scores_for_total,
+    submit,
+    submit_web,
+)
 
 YEAR = 2026
 
@@ -119,3 +126,23 @@ def rewrite(data: bytes, change: Callable[[dict[str, bytes]], None]) -> bytes:
         for name, content in files.items():
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+def seed_two_years(ctx: Context) -> tuple[int, list[int]]:
+    """Return a provider and its four clients after two campaigns (2025, 2026).
+
+    In 2026 staff replaced client 0's web form, client 1 answered on paper, 2 and 3 did not.
+    """
+    provider = make_provider(ctx)
+    units = [make_client(ctx, provider, name, key_unit=key, years={2025: 200000, 2026: 160000})
+             for name, key in (("甲医院", True), ("乙中学", False), ("丙图书馆", False),
+                               ("丁银行", False))]
+    for year in (2025, 2026):
+        open_campaign(ctx, provider, year)
+    submit(ctx, provider, 2025, units[0], 93, signer="去年签字人")
+    submit(ctx, provider, 2025, units[1], 91, signer="去年签字人")
+    submit_web(ctx, provider, units[0], 84, today=date(2026, 6, 20))
+    submit(ctx, provider, 2026, units[1], 92, signer="李四", when=date(2026, 6, 2))
+    submit(ctx, provider, 2026, units[0], 96, signer="王五", when=date(2026, 6, 1),
+           reason="用户电话要求按纸质表更正", today=date(2026, 6, 21))
+    return provider, units

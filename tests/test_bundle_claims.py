@@ -6,7 +6,6 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pytest
@@ -20,6 +19,7 @@ from surveys.context import Context
 from surveys.db import read_session, run_write
 from surveys.keys import Signer
 from tests import factories
+from tests.evidence_support import seed_two_years
 
 
 def make_bundle(ctx: Context, provider: int, year: int) -> bytes:
@@ -54,19 +54,7 @@ def resigned(bundle: bytes, signer: Signer, change: Callable[[dict[str, Any]], N
 @pytest.fixture
 def two_years(ctx: Context) -> tuple[Context, int, list[int]]:
     """Return a provider with 2025 and 2026 campaigns; in 2026 staff replaced a web form."""
-    provider = factories.make_provider(ctx)
-    units = [factories.make_client(ctx, provider, name, key_unit=key,
-                                   years={2025: 200000, 2026: 160000})
-             for name, key in (("甲医院", True), ("乙中学", False), ("丙图书馆", False),
-                               ("丁银行", False))]
-    for year in (2025, 2026):
-        factories.open_campaign(ctx, provider, year)
-    factories.submit(ctx, provider, 2025, units[0], 93, signer="去年签字人")
-    factories.submit(ctx, provider, 2025, units[1], 91, signer="去年签字人")
-    factories.submit_web(ctx, provider, units[0], 84, today=date(2026, 6, 20))
-    factories.submit(ctx, provider, 2026, units[1], 92, signer="李四", when=date(2026, 6, 2))
-    factories.submit(ctx, provider, 2026, units[0], 96, signer="王五", when=date(2026, 6, 1),
-                     reason="用户电话要求按纸质表更正", today=date(2026, 6, 21))
+    provider, units = seed_two_years(ctx)
     return ctx, provider, units
 
 

@@ -105,7 +105,10 @@ def test_drilldown_shows_a_form_with_its_versions(small_db: dict[str, int]) -> N
     forms = at.dataframe[0].value
     assert list(forms["总分"]) == [96, 88]          # current versions, newest year first
     history = at.dataframe[-1].value
-    assert list(history["version"]) == [1, 2] and list(history["total"]) == [93, 96]
+    assert list(history["版本"]) == [1, 2] and list(history["总分"]) == [93, 96]
+    assert list(history["更正原因"]) == ["", "更正笔误"]
+    assert list(history["来源"]) == ["纸质表录入", "纸质表录入"]
+    assert all(text.endswith("北京时间") for text in history["提交时间"])
     assert "张三" in texts(at)
 
 
@@ -118,3 +121,46 @@ def test_pages_without_providers_say_so(ctx: Context, monkeypatch: pytest.Monkey
         at = page(name)
         assert not at.exception
         assert [i.value for i in at.info] == ["没有可查看的服务单位。请先登录或登记服务单位。"]
+
+
+def test_overview_lists_web_forms_replaced_by_staff(ctx: Context,
+                                                   small_db: dict[str, int]) -> None:
+    from datetime import date
+
+    from tests.factories import submit_web
+
+    pid = small_db["provider"]
+    client = make_client(ctx, pid, "东城区文化馆", years={2026: 50000})
+    open_campaign(ctx, pid, 2026)
+    submit_web(ctx, pid, client, 80, today=date(2026, 6, 20))
+    submit(ctx, pid, 2026, client, 97, reason="用户来电要求按纸质表更正", today=date(2026, 6, 21))
+    at = page("overview")
+    at.selectbox(key=f"dash_year_{pid}").set_value(2026).run()
+    assert not at.exception
+    assert "由服务单位更正的用户网上评价" in [h.value for h in at.subheader]
+    table = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    assert list(table["reason"]) == ["用户来电要求按纸质表更正"]
+    assert list(table["web_total"]) == [80] and list(table["new_total"]) == [97]
+    at.selectbox(key=f"dash_year_{pid}").set_value(2025).run()
+    assert "没有用户网上评价被服务单位替换。" in texts(at)
+
+
+def test_overview_says_plainly_when_records_are_not_anchored(small_db: dict[str, int]) -> None:
+    at = page("overview")
+    assert not at.exception
+    assert any("记录未经独立时间戳锚定" in w.value for w in at.warning)
+
+
+def test_overview_tells_how_far_the_timestamps_reach(ctx: Context, small_db: dict[str, int],
+                                                     local_tsa: object,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from surveys.anchoring import anchor_now
+    from tests.anchor_support import with_tsa
+
+    url = local_tsa.url("rsa")  # type: ignore[attr-defined]
+    assert anchor_now(engine=ctx.engine, settings=with_tsa(ctx, url),
+                      provider_id=small_db["provider"]).ok
+    monkeypatch.setenv("STAR_SURVEY_TSA_URL", url)
+    at = page("overview")
+    assert not at.exception and not at.warning
+    assert "可信时间戳已覆盖记录链 1–7（共 7 条，0 条待锚定）" in texts(at)

@@ -25,7 +25,8 @@ HARMLESS = ["北京市第一人民医院", "a=b", "", "1+1"]
 def _fields(client: str, signer: str) -> dict[str, object]:
     return {"client_id": 3, "header": {"client": {"name": client}}, "evaluation_date": "2026-06-15",
             "origin": "paper", "version": 1, "signer_name": signer, "total": 94, "seq": 7,
-            "items": [10, 5, 15, 5, 10, 10, 15, 12, 12]}
+            "items": [10, 5, 15, 5, 10, 10, 15, 12, 12], "submitted_at": "2026-06-15T16:30:00.000000Z",
+            "entered_by": "wang", "reason": "", "supersedes_id": None}
 
 
 @pytest.mark.parametrize("text", RISKY)

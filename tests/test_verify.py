@@ -14,8 +14,9 @@ from surveys.context import Context
 from surveys.db import read_session
 from surveys.keys import fingerprint
 from surveys.models import Response
+from surveys.record_check import check_record
 from surveys.records import record_hash
-from surveys.verify import check_record, verify_database
+from surveys.verify import verify_database
 from tests.factories import make_client, make_provider, open_campaign, submit
 
 
@@ -155,3 +156,42 @@ def test_cli_verify_database(ctx: Context, cli_env: dict[str, str]) -> None:
     bad = runner.invoke(app, ["verify"], env=cli_env)
     assert bad.exit_code != 0
     assert f"response {stored[2].id} (provider {provider}, seq 3): hash mismatch" in bad.output
+
+
+@pytest.mark.parametrize(("column", "value", "kind"), [
+    ("header_json", "{not json", "malformed"),
+    ("header_json", "[1, 2]", "hash_mismatch"),  # readable, but not what was signed
+    ("record_format", "star-survey/record/9", "malformed"),
+    ("submitted_at", None, "malformed"),
+])
+def test_a_malformed_record_is_named_and_the_rest_still_checked(
+        ctx: Context, column: str, value: str | None, kind: str) -> None:
+    _provider, stored = _seed(ctx)
+    with ctx.engine.begin() as conn:
+        if column == "submitted_at" and ctx.engine.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE response ALTER COLUMN submitted_at DROP NOT NULL"))
+        elif column == "submitted_at":
+            pytest.skip("SQLite keeps the NOT NULL constraint; the type confusion case covers it")
+        conn.execute(text(f"UPDATE response SET {column} = :v WHERE id = :i"),  # noqa: S608
+                     {"v": value, "i": stored[1].id})
+        conn.execute(text("UPDATE response SET item1 = item1 - 1 WHERE id = :i"),
+                     {"i": stored[3].id})
+    ok, kinds, messages = _verify(ctx)
+    assert not ok
+    assert kinds[0] == kind and f"response {stored[1].id} " in messages[0]
+    assert kinds[-1] == "hash_mismatch" and f"response {stored[3].id} " in messages[-1]
+    done = CliRunner().invoke(app, ["verify"], env={"STAR_SURVEY_DB": ctx.settings.db_url,
+                                                   "STAR_SURVEY_DATA_DIR": str(ctx.settings.data_dir)})
+    assert done.exit_code == 1 and "Traceback" not in done.output
+    assert messages[0] in done.output
+
+
+def test_a_type_confused_score_on_sqlite_is_named(ctx: Context) -> None:
+    if ctx.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL refuses text in an integer column")
+    _provider, stored = _seed(ctx)
+    with ctx.engine.begin() as conn:
+        conn.execute(text("UPDATE response SET item2 = 'x' WHERE id = :i"), {"i": stored[0].id})
+    ok, kinds, messages = _verify(ctx)
+    assert not ok and kinds[0] in ("malformed", "hash_mismatch")
+    assert f"response {stored[0].id} " in messages[0]

@@ -42,11 +42,36 @@ def campaign_close(provider: int = ProviderOpt, year: int = YearOpt,
                    as_json: bool = JsonOption) -> None:
     """Close the year's campaign: links then show receipts read-only."""
     from surveys import campaigns
+    from surveys.anchoring import anchor_now
 
     campaign = write(lambda ctx, s: campaigns.close_campaign(session=s, actor=ACTOR,
                                                              provider_id=provider, year=year))
-    emit({"campaign_id": campaign.id, "year": campaign.year, "open": False}, as_json,
-         f"campaign {campaign.year} closed")
+    ctx = context()
+    anchored = anchor_now(engine=ctx.engine, settings=ctx.settings, provider_id=provider)
+    if anchored.configured and not anchored.ok:
+        typer.echo(f"警告 / warning: {anchored.message()}", err=True)
+    emit({"campaign_id": campaign.id, "year": campaign.year, "open": False,
+          "anchored": anchored.ok if anchored.configured else None}, as_json,
+         f"campaign {campaign.year} closed" + (f"; {anchored.message()}"
+                                               if anchored.configured else ""))
+
+
+@campaign_app.command("reopen")
+def campaign_reopen(provider: int = ProviderOpt, year: int = YearOpt,
+                    reason: str = typer.Option(..., "--reason", help="Why it reopens (shown to "
+                                               "the assessor in the evidence)."),
+                    closes: datetime | None = typer.Option(None, formats=["%Y-%m-%d"],
+                                                           help="New closing date YYYY-MM-DD."),
+                    as_json: bool = JsonOption) -> None:
+    """Reopen a closed campaign (administrators; the reason is audited and in the evidence)."""
+    from surveys import campaigns
+
+    campaign = write(lambda ctx, s: campaigns.reopen_campaign(
+        session=s, actor=ACTOR, provider_id=provider, year=year, reason=reason,
+        closes=closes.date() if closes else None))
+    emit({"campaign_id": campaign.id, "year": campaign.year, "open": True,
+          "closes": str(campaign.closes)}, as_json,
+         f"campaign {campaign.year} reopened until {campaign.closes}")
 
 
 def links(provider: int = ProviderOpt, year: int = YearOpt,

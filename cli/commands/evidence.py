@@ -1,4 +1,4 @@
-"""CLI: verify the database or an evidence bundle; export a provider-year's evidence bundle."""
+"""CLI: export a provider-year's evidence bundle; pick clients for the assessor to call."""
 
 from __future__ import annotations
 
@@ -10,39 +10,6 @@ from cli.commands.common import ACTOR, JsonOption, context, emit, read, read_fil
 from surveys.links import resolve_base_url
 
 
-def verify(file: Path | None = typer.Argument(None, help="An evidence bundle (.zip) to check "
-                                                "offline; without it, the whole database."),
-           as_json: bool = JsonOption) -> None:
-    """Check hashes, signatures and the chain; exit 1 naming every bad record."""
-    if file is not None:
-        _verify_bundle(file, as_json)
-        return
-    from surveys.verify import verify_database
-
-    result = read(lambda ctx, s: verify_database(s, ctx.signer.public_key))
-    data = {"ok": result.ok, "records": result.records, "providers": result.providers,
-            "key_fingerprint": result.key_fingerprint, "heads": result.heads,
-            "problems": [p.message for p in result.problems]}
-    lines = [result.summary()] + [f"  - {p.message}" for p in result.problems]
-    emit(data, as_json, "\n".join(lines))
-    if not result.ok:
-        raise typer.Exit(1)
-
-
-def _verify_bundle(file: Path, as_json: bool) -> None:
-    """Check an evidence bundle offline; exit 1 naming what fails."""
-    from analytics.bundle_verify import verify_bundle
-
-    data = read_file(file)
-    result = verify_bundle(data)
-    lines = [result.summary()] + [f"  - {p}" for p in result.problems]
-    lines += [f"  note: {n}" for n in result.notes]
-    emit({"ok": result.ok, "records": result.records, "key_fingerprint": result.key_fingerprint,
-          "head": result.head, "problems": result.problems}, as_json, "\n".join(lines))
-    if not result.ok:
-        raise typer.Exit(1)
-
-
 def export(provider: int = typer.Option(..., "--provider", help="Provider id."),
            year: int = typer.Option(..., "--year", help="Campaign year (YYYY)."),
            out: Path = typer.Option(..., "--out", help="The bundle to write (.zip)."),
@@ -52,9 +19,13 @@ def export(provider: int = typer.Option(..., "--provider", help="Provider id."),
     """Write a provider-year's evidence bundle (PDF, spreadsheets, scans, signed manifest)."""
     from analytics.evidence_bundle import build_bundle
     from analytics.evidence_data import collect_evidence
+    from surveys.anchoring import anchor_now
 
     ctx = context()
     base = resolve_base_url(base_url or ctx.settings.base_url, ctx.settings.port)
+    anchored = anchor_now(engine=ctx.engine, settings=ctx.settings, provider_id=provider)
+    if anchored.configured and not anchored.ok:
+        typer.echo(f"警告 / warning: {anchored.message()}", err=True)
     data = read(lambda c, s: collect_evidence(session=s, actor=ACTOR, signer=c.signer,
                                               provider_id=provider, year=year, base_url=base))
     bundle = build_bundle(data, ctx.signer, pdf_settings=ctx.settings)
@@ -66,7 +37,27 @@ def export(provider: int = typer.Option(..., "--provider", help="Provider id."),
          f"key {data.key_fingerprint[:16]}")
 
 
+def sample(file: Path = typer.Argument(..., help="The evidence bundle (.zip)."),
+           n: int = typer.Option(5, "--n", min=1, max=1000, help="How many clients to pick."),
+           seed: str = typer.Option(..., "--seed", help="Any text; the same seed and bundle "
+                                    "always give the same clients."),
+           as_json: bool = JsonOption) -> None:
+    """Pick clients for the assessor to call and ask for the receipt code they kept."""
+    from analytics.bundle_verify import read_manifest
+    from analytics.witnesses import sample_witnesses
+
+    manifest = read_manifest(read_file(file))
+    if manifest is None:
+        raise typer.BadParameter(f"{file}: no readable manifest.json (run star-survey verify)")
+    chosen = sample_witnesses(manifest, n, seed)
+    rows = [w.__dict__ for w in chosen]
+    lines = [f"{w.client_id}\t{w.name}\t{w.manager} {w.phone}\t签字人 {w.signer} {w.signer_phone}"
+             for w in chosen]
+    emit(rows, as_json, "\n".join(lines) + "\n(ask each for the receipt code on its receipt; "
+         "put them in a CSV client,receipt and run: star-survey verify BUNDLE --receipts FILE)")
+
+
 def register(app: typer.Typer) -> None:
-    """Add the evidence commands (verify, export) to the app."""
-    app.command()(verify)
+    """Add the evidence commands (export, sample) to the app."""
     app.command()(export)
+    app.command()(sample)

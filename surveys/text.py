@@ -158,9 +158,15 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 
 def spreadsheet_safe(text: str) -> str:
-    """Return text an XLSX cell can hold: characters XML forbids shown as escapes ('\\x0b')."""
-    return _XML_ILLEGAL.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100
-                            else f"\\u{ord(m.group(0)):04x}", text)
+    """Return text an XLSX cell can hold, the way the evidence spreadsheets show it.
+
+    C0 controls (but tab, LF, CR) become their Unicode control pictures (U+000B -> U+240B);
+    the noncharacters U+FFFE/U+FFFF and lone surrogates, which have none, show as escapes.
+    """
+    def visible(match: re.Match[str]) -> str:
+        code = ord(match.group(0))
+        return chr(0x2400 + code) if code < 0x20 else f"\\u{code:04x}"
+    return _XML_ILLEGAL.sub(visible, text)
 
 
 def terminal_safe(text: str) -> str:

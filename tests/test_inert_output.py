@@ -68,7 +68,7 @@ def test_spreadsheet_safe_keeps_what_a_cell_can_hold(value: str) -> None:
 
 def test_exact_escapes() -> None:
     assert markdown_literal("第一行\n见 www.x.cn") == "第一行  \n见 w\u2060ww\\.x\\.cn"
-    assert spreadsheet_safe("甲\x0b乙\x00") == "甲\\x0b乙\\x00"
+    assert spreadsheet_safe("甲\x0b乙\x00") == "甲\u240b乙\u2400"  # as the evidence shows them
     assert spreadsheet_safe("a\ufffeb\uffff") == "a\\ufffeb\\uffff"
     assert json_terminal_safe('{"a": "\x7f\x9b\u202e\u2028\u2066", "b": "甲\u3000"}') == (
         '{"a": "\\u007f\\u009b\\u202e\\u2028\\u2066", "b": "甲\u3000"}')

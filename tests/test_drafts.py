@@ -20,8 +20,17 @@ from surveys.errors import ValidationFailed
 from surveys.invitations import list_invitations, revoke_invitation
 from surveys.models import FormDraft, Response
 from surveys.web_form import link_gone_reason
-from tests.factories import TODAY
-from tests.test_web_form import YEAR, setup, stored, submit  # noqa: F401  (fixture)
+from tests.factories import TODAY, links, make_client, make_provider, open_campaign
+from tests.test_web_form import YEAR, stored, submit
+
+
+@pytest.fixture
+def setup(ctx: Context) -> dict[str, Any]:
+    """Return a provider, one invited client and its token."""
+    provider = make_provider(ctx)
+    make_client(ctx, provider, "北京市第一医院", years={YEAR: 50000})
+    open_campaign(ctx, provider, YEAR)
+    return {"provider": provider, "token": links(ctx, provider, YEAR)[0]["url"].split("?t=")[1]}
 
 DRAFT = Draft(fields={"item1": 8, "item9": 15, "signer_name": "张三", "evaluation_date": TODAY,
                       "comment": "很好", "unknown": "dropped"},

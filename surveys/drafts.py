@@ -108,6 +108,12 @@ def save_draft(*, session: Session, token: str, draft: Draft, today: date) -> bo
     return True
 
 
+def discard_draft(*, session: Session, token: str, today: date) -> int:
+    """Return how many drafts of the link were deleted (the client left a correction)."""
+    opened = _open_invitation(session, token, today)
+    return 0 if opened is None else delete_draft(session=session, invitation_id=opened[0])
+
+
 def delete_draft(*, session: Session, invitation_id: int) -> int:
     """Return how many drafts of the invitation were deleted (0 or 1)."""
     result = session.execute(delete(FormDraft).where(col(FormDraft.invitation_id) == invitation_id))

@@ -128,7 +128,7 @@ def on_confirm(state: FormState, token: str) -> None:
     else:
         st.session_state["form_notice"] = "form_saved"
     st.session_state.update(form_for=None, form_correcting=False, form_valid=False,
-                            form_scroll="form_top")
+                            form_scroll="form_notice_box")
 
 
 def on_cancel(token: str) -> None:
@@ -211,7 +211,6 @@ def run_page() -> None:
     if state.first_open:
         run_write(ctx.engine, lambda s: note_opened(session=s, invitation_id=state.invitation_id))
     maybe_purge(today)
-    st.container(key="form_top")
     st.title(t("form_title"))
     st.markdown(t("form_intro").format(client=f"**{md_escape(state.client['name'])}**",
                                        provider=f"**{md_escape(state.provider['name'])}**",
@@ -231,7 +230,9 @@ def run_page() -> None:
     correcting = bool(st.session_state.get("form_correcting")) and state.accepts
     notice = st.session_state.pop("form_notice", None)
     if notice:
-        (st.success if notice in ("form_saved", "form_draft_restored") else st.warning)(t(notice))
+        with st.container(key="form_notice_box"):
+            (st.success if notice in ("form_saved", "form_draft_restored") else st.warning)(
+                t(notice))
     if state.latest is not None and not correcting:
         render_receipt(state.latest)
         if state.accepts:

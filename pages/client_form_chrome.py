@@ -23,8 +23,11 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stMainM
   padding-top: 1rem !important; padding-left: 0.9rem !important; padding-right: 0.9rem !important;
 }
 [data-testid="stButtonGroup"] button { min-height: 44px; min-width: 44px; font-size: 1.05rem; }
-[class*="st-key-form_w_item"] [data-testid="stButtonGroup"] { gap: 0.35rem; }
-[data-testid="stFileUploaderDropzoneInstructions"] small { display: none; }
+[class*="st-key-form_w_item"] [role="radiogroup"] { gap: 0.4rem; }
+[class*="st-key-form_w_item"] [role="radio"] { flex: 0 0 calc((100% - 2.4rem) / 7); padding: 0; }
+h1 { font-size: 2rem !important; }
+h2, h3 { font-size: 1.3rem !important; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stIconMaterial"] { display: none; }
 .stButton button, .stDownloadButton button { min-height: 48px; font-size: 1.05rem; }
 [class*="st-key-fld_"] [data-testid="stAlert"] { margin-top: -0.4rem; }
 </style>
@@ -40,7 +43,9 @@ SCRIPT = """
   window.__ssChrome = true;
   const rules = [
     [/^Drag and drop files? here$/, () => window.__ssCfg.drop],
-    [/^Limit .* per file.*$/, () => window.__ssCfg.limit],
+    [/per file/, () => window.__ssCfg.limit],
+    [/^\s*•\s*[A-Z0-9, ]+$/, () => ""],
+    [/^Skip to main content$/, () => window.__ssCfg.skip],
     [/^Browse files$/, () => window.__ssCfg.upload],
     [/^Upload$/, () => window.__ssCfg.upload],
     [/^File must be .* or smaller\\.?$/, () => window.__ssCfg.too_big],
@@ -100,7 +105,8 @@ def install_chrome(lang: str) -> None:
     cfg = {"lang": "zh-CN" if lang == "zh" else "en",
            "drop": tr("form_js_drop", lang), "limit": tr("form_js_limit", lang),
            "upload": tr("form_js_upload", lang), "too_big": tr("form_js_too_big", lang),
-           "bad_type": tr("form_js_bad_type", lang), "offline": tr("form_js_offline", lang)}
+           "bad_type": tr("form_js_bad_type", lang), "offline": tr("form_js_offline", lang),
+           "skip": "跳到正文" if lang == "zh" else "Skip to main content"}
     st.html(SCRIPT % {"cfg": json.dumps(cfg, ensure_ascii=False)}, unsafe_allow_javascript=True)
 
 

@@ -23,6 +23,7 @@ from pages.client_form_fields import (
     raw_values,
     render_fields,
     restore_signature,
+    review_digest,
 )
 from pages.client_form_parts import (
     browser_key,
@@ -103,7 +104,7 @@ def on_review(token: str) -> None:
     except (CampaignClosed, InvalidLink):
         return  # the run that follows says what happened to the link
     st.session_state.update(form_valid=True, form_errors=[], form_scroll="form_confirm_box",
-                            form_valid_digest=st.session_state.get("form_saved_digest"))
+                            form_valid_digest=review_digest())
 
 
 def on_confirm(state: FormState, token: str) -> None:
@@ -168,7 +169,7 @@ def render_form(state: FormState, token: str, correcting: bool) -> None:
     render_fields(state)
     keep_draft(state, token, correcting)
     if st.session_state.get("form_valid") and (st.session_state.get("form_valid_digest")
-                                               != st.session_state.get("form_saved_digest")):
+                                               != review_digest()):
         st.session_state["form_valid"] = False  # changed since it was checked
     errors = st.session_state.get("form_errors", [])
     with st.container(key="form_review_box"):

@@ -78,6 +78,15 @@ def draft_digest(draft: Draft) -> str:
     return digest.hexdigest()
 
 
+def review_digest() -> str:
+    """Return a digest of what the confirmation shows and checks (scores, texts, seal)."""
+    raw, edits, attachments = raw_values()
+    digest = hashlib.sha256(json.dumps([raw, edits], sort_keys=True, default=str).encode())
+    digest.update(hashlib.sha256(attachments.seal_image or b"").digest())
+    digest.update(b"signed" if attachments.signature_png else b"")
+    return digest.hexdigest()
+
+
 def apply_values(fields: dict[str, Any], state: FormState) -> None:
     """Put stored values (a draft's or the latest version's) into the widgets."""
     for item in ITEMS:

@@ -71,7 +71,8 @@ def score_button(page: Any, no: int, score: int) -> Any:
 def tap_score(page: Any, no: int, score: int) -> None:
     """Tap a score and wait until the page shows it chosen."""
     button = score_button(page, no, score)
-    button.tap() if _is_touch(page) else button.click()
+    if button.get_attribute("aria-checked") != "true":  # a tap on the chosen one clears it
+        button.tap() if _is_touch(page) else button.click()
     page.locator(f".st-key-form_w_item{no} [role=radio][aria-checked=true]").filter(
         has_text=str(score)).wait_for(timeout=60000)
 

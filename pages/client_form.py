@@ -250,12 +250,20 @@ def run_page() -> None:
         scroll_to(target)
 
 
+def keep_lang_in_url() -> None:
+    """Put the chosen language in the URL (&lang=en), so a reload keeps it."""
+    if st.session_state.get("lang") == "en":
+        st.query_params["lang"] = "en"
+    else:
+        st.query_params.pop("lang", None)
+
+
 def main() -> None:
     """Run the page; any unexpected error becomes one plain message (and a log entry)."""
     lang = current_lang()
     install_chrome(lang)
     st.segmented_control(tr("language", lang), options=list(LANGS), key="lang", required=True,
-                         bind="query-params", label_visibility="collapsed",
+                         on_change=keep_lang_in_url, label_visibility="collapsed",
                          format_func=lambda code: "中文" if code == "zh" else "English")
     try:
         run_page()

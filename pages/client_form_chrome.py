@@ -41,8 +41,7 @@ SCRIPT = """
   const cfg = %(cfg)s;
   document.documentElement.lang = cfg.lang;
   window.__ssCfg = cfg;
-  if (window.__ssChrome) { return; }
-  window.__ssChrome = true;
+  if (window.__ssChrome) { window.__ssChrome(document.body); return; }
   const rules = [
     [/^Drag and drop files? here$/, () => window.__ssCfg.drop],
     [/per file/, () => window.__ssCfg.limit],
@@ -70,6 +69,7 @@ SCRIPT = """
       }
     }
   }
+  window.__ssChrome = fix;
   fix(document.body);
   new MutationObserver((records) => {
     for (const record of records) {

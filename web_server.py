@@ -18,6 +18,7 @@ machine; see docs/client-form.md).
 from __future__ import annotations
 
 import gzip
+import re
 import sys
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -38,9 +39,12 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
+_PRELOAD = re.compile(rb'<link\s+rel="preload"[^>]*SourceSans[^>]*/>\s*', re.S)
+
+
 def localise_shell(html: bytes) -> bytes:
-    """Return Streamlit's index.html with lang="zh-CN" and the app's title."""
-    return (html.replace(b'<html lang="en">', b'<html lang="zh-CN">', 1)
+    """Return Streamlit's index.html with lang="zh-CN", the app's title, no web-font preload."""
+    return (_PRELOAD.sub(b"", html).replace(b'<html lang="en">', b'<html lang="zh-CN">', 1)
             .replace(b"<title>Streamlit</title>", f"<title>{PAGE_TITLE}</title>".encode(), 1)
             .replace(b"You need to enable JavaScript to run this app.",
                      "请在浏览器中启用 JavaScript。".encode(), 1))

@@ -1,8 +1,13 @@
-"""Benchmark 5: 20 phone sessions confirm at the same moment against one server: time to receipt."""
+"""Benchmark 5: 50 phone sessions confirm at the same moment against one server: time to receipt.
+
+The phones are headless Chromium pages on the same 2-core machine as the server, so the figure
+includes the browsers' own work of drawing the receipt (real phones bring their own CPUs).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import tempfile
 import time
@@ -11,22 +16,23 @@ from typing import Any
 
 from bench import Row
 
-SESSIONS = 20
+SESSIONS = int(os.environ.get("STAR_SURVEY_BURST", "50"))
 
 
 async def _fill(browser: Any, url: str, signer: str) -> Any:
     """Return a page with the form filled and signed, at the confirmation step."""
-    from surveys.form_a1 import ITEMS, item_label
+    from surveys.form_a1 import ITEMS
     from surveys.i18n import tr
     from tests.form_driver import PHONE, SCORES
 
     context = await browser.new_context(**PHONE)
     page = await context.new_page()
     await page.goto(url)
-    for item, score in zip(ITEMS, SCORES, strict=True):
-        field = page.get_by_label(item_label(item), exact=True)
-        await field.fill(str(score), timeout=300000)
-        await field.press("Tab")
+    for item, score in zip(ITEMS, SCORES, strict=True):  # one tap per item, as on a phone
+        await page.locator(f".st-key-form_w_item{item.no}").get_by_role(
+            "radio", name=str(score), exact=True).tap(timeout=300000)
+        await page.locator(f".st-key-form_w_item{item.no} [role=radio][aria-checked=true]").wait_for(
+            timeout=300000)
     await page.get_by_label(tr("form_signer_name")).fill(signer)
     await page.get_by_label(tr("form_signer_name")).press("Tab")
     canvas = page.locator("canvas.upper-canvas")
@@ -74,7 +80,7 @@ async def _burst(base: str, urls: list[str]) -> tuple[list[float], float]:
 
 
 def run() -> list[Row]:
-    """Return median and worst time to receipt of 20 simultaneous confirmations."""
+    """Return median, p95 and worst time to receipt of simultaneous confirmations."""
     from sqlalchemy import func
     from sqlmodel import select
 
@@ -101,6 +107,8 @@ def run() -> list[Row]:
     return [
         Row("5 burst", f"{SESSIONS} sessions confirm at once: median time to receipt",
             statistics.median(times), "s", alone, "one session alone", "", note),
+        Row("5 burst", f"{SESSIONS} sessions confirm at once: p95 time to receipt",
+            statistics.quantiles(times, n=20)[18], "s", alone, "one session alone", "< 3 s", note),
         Row("5 burst", f"{SESSIONS} sessions confirm at once: worst time to receipt", max(times),
             "s", alone, "one session alone", "", note),
     ]

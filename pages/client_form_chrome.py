@@ -55,6 +55,7 @@ SCRIPT = """
     [/^Connection error$/, () => window.__ssCfg.offline],
     [/^Is Streamlit still running\\?.*/, () => window.__ssCfg.offline],
     [/^Connecting$/, () => window.__ssCfg.offline],
+    [/Streamlit|internet|connection|server/i, () => ""],
     [/^Running\\.\\.\\.$/, () => ""],
   ];
   function fix(node) {

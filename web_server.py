@@ -21,6 +21,7 @@ import gzip
 import re
 import sys
 import threading
+from functools import lru_cache
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,52 @@ def localise_shell(html: bytes) -> bytes:
             .replace(b"<title>Streamlit</title>", f"<title>{PAGE_TITLE}</title>".encode(), 1)
             .replace(b"You need to enable JavaScript to run this app.",
                      "请在浏览器中启用 JavaScript。".encode(), 1))
+
+
+# The public form shows no Material icon (client_form_chrome.py hides the uploader's) and uses the
+# phone's Chinese fonts: local-only faces declared after Streamlit's stylesheet win the match, so
+# the client's phone downloads neither Streamlit's icon font (366 KB) nor Source Sans (166 KB).
+PUBLIC_FONTS = (
+    b'<style>@font-face{font-family:"Material Symbols Rounded";font-display:block;'
+    b'src:local("Material Symbols Rounded")}'
+    b'@font-face{font-family:"Source Sans";font-weight:100 900;'
+    b'src:local("PingFang SC"),local("Microsoft YaHei"),local("Noto Sans CJK SC")}</style>')
+
+
+# The widgets of the form (pills, text inputs, date, uploader, signature pad) are lazy chunks the
+# browser would fetch one after another once the first delta names them; preloading them with
+# the shell lets a phone show the first score while the main bundle is still starting.
+FORM_CHUNKS = ("ButtonGroup", "ReorderedSegments", "TextInput", "TextArea", "DateInput",
+               "DateField", "FileUploader", "Progress", "BidiComponent", "Heading", "Alert")
+_IMPORT = re.compile(rb'(?:from|import)\s*"\./([\w.\-]+\.js)"')
+
+
+def _form_preloads(static_js: Path, shell: bytes) -> bytes:
+    """Return <link rel=modulepreload> tags for the form's chunks and everything they import."""
+    wanted = [p.name for prefix in FORM_CHUNKS for p in sorted(static_js.glob(f"{prefix}.*.js"))]
+    seen: set[str] = set()
+    while wanted:
+        name = wanted.pop()
+        if name in seen or not (static_js / name).is_file():
+            continue
+        seen.add(name)
+        wanted += [m.decode() for m in _IMPORT.findall((static_js / name).read_bytes())]
+    tags = [f'<link rel="modulepreload" crossorigin href="./static/js/{name}">'.encode()
+            for name in sorted(seen) if name.encode() not in shell]
+    return b"".join(tags)
+
+
+@lru_cache(maxsize=1)
+def _preloads_for(shell: bytes) -> bytes:
+    """Return the form's preload tags for this Streamlit build (computed once)."""
+    import streamlit
+
+    return _form_preloads(Path(streamlit.__file__).parent / "static" / "static" / "js", shell)
+
+
+def public_shell(html: bytes) -> bytes:
+    """Return the shell for a client link: the phone's fonts, the form's chunks preloaded."""
+    return html.replace(b"</head>", PUBLIC_FONTS + _preloads_for(html) + b"</head>", 1)
 
 
 class _Cache:
@@ -99,10 +146,11 @@ class CompressStatic:
                 chunks.append(bytes(message.get("body", b"")))
 
         await self.app(scope, receive, capture)
-        await self._reply(send, path, start, b"".join(chunks), wants_gzip)
+        public = b"t=" in bytes(scope.get("query_string", b""))
+        await self._reply(send, path, start, b"".join(chunks), wants_gzip, public)
 
     async def _reply(self, send: Send, path: str, start: dict[str, Any], body: bytes,
-                     wants_gzip: bool) -> None:
+                     wants_gzip: bool, public: bool) -> None:
         """Send the captured response, localised and compressed where that applies."""
         headers = [(k, v) for k, v in start.get("headers", [])
                    if k.lower() not in (b"content-length",)]
@@ -110,6 +158,7 @@ class CompressStatic:
         status = int(start.get("status", 200))
         if status == 200 and kind.startswith("text/html"):
             body = localise_shell(body)
+            body = public_shell(body) if public else body
         if (status == 200 and wants_gzip and len(body) >= MIN_SIZE
                 and kind.startswith(COMPRESSIBLE)
                 and not any(k.lower() == b"content-encoding" for k, _ in headers)):

@@ -21,8 +21,8 @@ import gzip
 import re
 import sys
 import threading
-from functools import lru_cache
 from collections.abc import Awaitable, Callable, MutableMapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 

@@ -26,6 +26,7 @@ from pages.client_form_fields import (
     review_digest,
 )
 from pages.client_form_parts import (
+    PURGE_CLOCK,
     browser_key,
     guard_lookup,
     md_escape,
@@ -52,8 +53,6 @@ from surveys.web_form import (
 )
 
 LOG = logging.getLogger("star_survey.client_form")
-PURGE_EVERY = 600.0  # seconds between draft purges in this process
-_last_purge = [0.0]
 
 
 def start_form(state: FormState, token: str, correcting: bool) -> None:
@@ -156,8 +155,7 @@ def keep_draft(state: FormState, token: str, correcting: bool) -> None:
 
 def maybe_purge(today: date) -> None:
     """Delete drafts of revoked links and closed campaigns, at most every PURGE_EVERY seconds."""
-    if time.monotonic() - _last_purge[0] > PURGE_EVERY:
-        _last_purge[0] = time.monotonic()
+    if PURGE_CLOCK.due(time.monotonic()):  # module state survives reruns (this file does not)
         run_write(app_context().engine, lambda s: purge_drafts(session=s, today=today))
 
 

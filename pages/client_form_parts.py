@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
 from collections.abc import Callable
 
@@ -18,6 +19,25 @@ from surveys.receipts import receipt_filename, receipt_of, receipt_pdf, receipt_
 from surveys.throttle import Throttle
 
 THROTTLE = Throttle()  # one per server process: bad links are counted per client address
+
+
+class _Every:
+    """Says when a periodic job is due; one per process (page files re-run, modules do not)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.last = seconds, float("-inf")
+        self._lock = threading.Lock()
+
+    def due(self, now: float) -> bool:
+        """Return True at most once per period."""
+        with self._lock:
+            if now - self.last < self.seconds:
+                return False
+            self.last = now
+            return True
+
+
+PURGE_CLOCK = _Every(600.0)  # drafts of revoked links and closed campaigns, every 10 minutes
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 

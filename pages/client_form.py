@@ -221,9 +221,10 @@ def run_page() -> None:
         if st.session_state.get("form_for") is not None:  # another tab or device stored one
             st.session_state.update(form_notice="form_conflict")
             wanted = False
-        if state.accepts:
+        if state.accepts and (wanted or state.latest is None or st.session_state.get(
+                "form_fresh", True)):  # a fresh session may hold a correction's draft
             start_form(state, token, wanted and state.latest is not None)
-        st.session_state["form_for"] = (token, latest_id)
+        st.session_state.update(form_for=(token, latest_id), form_fresh=False)
     if wanted and not state.accepts:
         render_gone("closed", state.provider)
     correcting = bool(st.session_state.get("form_correcting")) and state.accepts

@@ -97,6 +97,15 @@ def verify_url(record: Response) -> str:
     return f"{resolve_base_url(settings.base_url, settings.port)}/?h={record.record_hash}"
 
 
+def _verify_qr(record_hash: str, url: str) -> bytes:
+    """Return the verification QR code, made once per session and version (public data)."""
+    kept = st.session_state.get("form_qr")
+    if not kept or kept[0] != record_hash:
+        kept = (record_hash, qr_png(url, box_size=4, border=2, mask_pattern=2))
+        st.session_state["form_qr"] = kept
+    return bytes(kept[1])
+
+
 def _pdf_maker(record: Response) -> Callable[[], bytes]:
     """Return a function that makes the receipt PDF when the client asks for it."""
     url, receipt = verify_url(record), receipt_of(record)
@@ -131,7 +140,7 @@ def render_receipt(record: Response) -> None:
         st.markdown(score_table(receipt.scores, receipt.total))
         url = verify_url(record)
         st.markdown(f"**{t('form_verify')}**: [{url}]({url})")
-        st.image(qr_png(url, box_size=4, border=2), width=140, caption=t("form_verify_help"))
+        st.image(_verify_qr(record.record_hash, url), width=140, caption=t("form_verify_help"))
         st.download_button(t("form_download"), data=_pdf_maker(record),
                            file_name=receipt_filename(receipt), mime="application/pdf",
                            key=f"form_dl_{record.record_hash[:12]}", width="stretch")

@@ -391,5 +391,7 @@ STRINGS.update({
     "form_js_offline": ("网络连接中断，正在重新连接…… 已填写的内容和签名都已暂存，请勿关闭页面。",
                         "The connection was lost; reconnecting… What you entered and your "
                         "signature are kept; do not close the page."),
-    "form_js_apply": ("", ""),
+    "public_error": ("页面出错了，请刷新页面重试；如仍有问题，请联系您的服务单位。",
+                     "Something went wrong. Reload the page; if it persists, contact your "
+                     "provider."),
 })

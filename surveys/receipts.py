@@ -86,7 +86,7 @@ def _row(pdf: FPDF, label: str, value: str) -> None:
 
 def _readable(image: bytes | None) -> bool:
     """Return True for image bytes the PDF and PNG renderers can draw."""
-    return bool(image) and image_format(image) in IMAGE_FORMATS  # type: ignore[arg-type]
+    return image is not None and image_format(image) in IMAGE_FORMATS
 
 
 def receipt_pdf(receipt: Receipt, *, signature_png: bytes | None = None,

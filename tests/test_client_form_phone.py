@@ -208,3 +208,24 @@ def test_three_minutes_without_signal_keeps_the_signature(app: dict[str, Any],
     [record] = stored(app, 2)
     assert record.signer_name == "王五" and not png_is_blank(record.signature_png)
     assert told, "the page said the connection was lost"
+
+
+def test_static_files_come_compressed_and_the_shell_is_chinese(app: dict[str, Any]) -> None:
+    import gzip
+    import urllib.request
+
+    def get(path: str) -> tuple[dict[str, str], bytes]:
+        request = urllib.request.Request(app["base"] + path, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return {k.lower(): v for k, v in reply.headers.items()}, reply.read()
+
+    headers, body = get("/?t=" + app["urls"][3].split("?t=")[1])
+    shell = gzip.decompress(body) if headers.get("content-encoding") == "gzip" else body
+    assert headers.get("content-encoding") == "gzip"
+    assert b'<html lang="zh-CN">' in shell and "<title>安防运维服务星级评价</title>".encode() in shell
+    assert b"SourceSans" not in shell.split(b"</head>")[0].split(b'rel="preload"')[-1][:200]
+    script = re.search(rb'src="\./(static/js/index\.[\w-]+\.js)"', shell)
+    assert script is not None
+    headers, body = get("/" + script.group(1).decode())
+    assert headers.get("content-encoding") == "gzip" and headers.get("vary") == "Accept-Encoding"
+    assert len(body) < len(gzip.decompress(body)) * 0.4

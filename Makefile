@@ -21,12 +21,12 @@ venv: $(VENV)/.runtime
 dev: $(VENV)/.dev
 
 run: $(VENV)/.runtime
-	$(PY) -m surveys.cli init
-	$(PY) -m surveys.cli serve --port $(PORT)
+	$(PY) -m cli init
+	$(PY) -m cli serve --port $(PORT)
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
-	$(PY) -m mypy surveys analytics
+	$(PY) -m mypy surveys analytics cli
 
 test: lint
 	$(PY) -m pytest -n 2 --dist loadfile -q

@@ -26,7 +26,7 @@ def expected_rows(year: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, 
     rows = {}
     for status in ("current", "superseded"):
         for raw in year[status]:
-            row = row_from_fields(raw["response_id"], raw["canonical"], raw["record_hash"],
+            row = row_from_fields(raw["response_id"], raw["view"], raw["record_hash"],
                                   status)
             rows[raw["record_hash"]] = row.values
     return rows
@@ -99,7 +99,7 @@ def _check_summary_sheet(rows: list[list[Any]], year: dict[str, list[dict[str, A
                          ) -> list[str]:
     """Return how the summary sheet's count, mean and star disagree with the signed forms."""
     values = {str(r[0]).split(" ")[0]: r[1] for r in rows if r and r[0]}
-    totals = [int(r["canonical"]["total"]) for r in year["current"]]
+    totals = [int(r["view"]["total"]) for r in year["current"]]
     mean = Fraction(sum(totals), len(totals)) if totals else None
     found = []
     if values.get("回复单位数") != len(totals):

@@ -15,13 +15,16 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from analytics.bundle_claims import check_eligibility, check_override_pages, check_provenance
 from analytics.bundle_tables import check_tables
 from analytics.evidence_bundle import MANIFEST, manifest_digest
 from analytics.report import round2
 from analytics.stars import star_by_mean
 from surveys.form_a1 import ITEMS
 from surveys.keys import fingerprint, load_public_key, verify_signature
-from surveys.verify import entry_from_fields, verify_entries
+from surveys.models import RECORD_FORMAT_1
+from surveys.records import record_view
+from surveys.verify import entry_from_parts, verify_entries
 
 
 @dataclass
@@ -76,9 +79,11 @@ def verify_bundle(data: bytes, *, use_pdftotext: bool = True) -> BundleResult:
     year = _year_records(manifest, records, problems)
     _check_attachments(files, year, problems)
     _check_summary(manifest, year, problems)
+    check_eligibility(manifest, year, problems)
+    overrides, _late = check_provenance(manifest, year, problems, result.notes)
     check_tables(files, year, problems)
     if use_pdftotext and shutil.which("pdftotext") and "evidence.pdf" in files:
-        _check_pdf(files["evidence.pdf"], manifest, year, problems)
+        _check_pdf(files["evidence.pdf"], manifest, year, problems, (overrides, records))
     else:
         result.notes.append("pdftotext not available: the PDF text was not compared")
     return result
@@ -96,25 +101,61 @@ def _check_files(files: dict[str, bytes], manifest: dict[str, Any], problems: li
             problems.append(f"file {name}: SHA-256 does not match the manifest (altered)")
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    """Return value if it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    """Return value if it is a JSON array, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
+def _record_entries(manifest: dict[str, Any], problems: list[str]) -> list[dict[str, Any]]:
+    """Return the manifest's record entries that are objects, naming any that is not."""
+    raw_records = manifest.get("records")
+    if not isinstance(raw_records, list):
+        problems.append("manifest.json: 'records' is not a list")
+        return []
+    entries = []
+    for index, raw in enumerate(raw_records):
+        if isinstance(raw, dict):
+            entries.append(raw)
+        else:
+            problems.append(f"manifest.json: record #{index + 1} is not an object")
+    return entries
+
+
 def _check_records(manifest: dict[str, Any], key: Any, result: BundleResult
                    ) -> dict[int, dict[str, Any]]:
-    """Check every record's hash and signature and the chain; return records by response id."""
+    """Check every record's hash and signature and the chain; return records by response id.
+
+    Each returned record carries 'view' (its signed values, flat) and 'has_content'.
+    """
     records: dict[int, dict[str, Any]] = {}
     entries = []
-    for raw in manifest.get("records") or []:
-        fields = raw["canonical"]
-        entries.append(entry_from_fields(fields, response_id=raw["response_id"],
-                                         stored_hash=raw["record_hash"],
-                                         signature=raw["signature"], key_id=raw["key_id"]))
-        records[int(raw["response_id"])] = raw
+    for raw in _record_entries(manifest, result.problems):
+        envelope = raw.get("envelope", raw.get("canonical"))  # bundle/1 carried 'canonical'
+        content = raw.get("content")
+        rid = raw.get("response_id")
+        rid = rid if isinstance(rid, int) and not isinstance(rid, bool) else None
+        entry = entry_from_parts(envelope, content, response_id=rid,
+                                 stored_hash=raw.get("record_hash"),
+                                 signature=raw.get("signature"), key_id=raw.get("key_id"))
+        entries.append(entry)
+        if rid is not None and isinstance(envelope, dict) and not entry.malformed:
+            view = record_view(envelope, content if isinstance(content, dict) else None)
+            records[rid] = {**raw, "view": view,
+                            "has_content": envelope.get("format") == RECORD_FORMAT_1
+                            or isinstance(content, dict)}
     checked = verify_entries(entries, key)
     result.records = checked.records
     result.problems.extend(p.message for p in checked.problems)
     provider_id = manifest.get("provider_id")
     if any(e.provider_id != provider_id for e in entries):
         result.problems.append("records of another provider are mixed into the chain")
-    chain = manifest.get("chain") or {}
-    result.head = checked.heads.get(int(provider_id)) if provider_id is not None else None
+    chain = _obj(manifest.get("chain"))
+    result.head = checked.heads.get(provider_id) if isinstance(provider_id, int) else None
     if result.head != chain.get("head_hash"):
         result.problems.append(f"chain head {result.head} is not the manifest's "
                                f"{chain.get('head_hash')} (records removed or added)")
@@ -127,16 +168,22 @@ def _year_records(manifest: dict[str, Any], records: dict[int, dict[str, Any]],
                   problems: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Return the year's current and superseded records, checking the manifest's lists."""
     year = manifest.get("year")
-    in_year = {rid: r for rid, r in records.items() if r["canonical"]["year"] == year}
-    superseded_ids = {r["canonical"]["supersedes_id"] for r in records.values()}
+    in_year = {rid: r for rid, r in records.items() if r["view"].get("year") == year}
+    for rid, r in sorted(in_year.items()):
+        if not r["has_content"]:
+            problems.append(f"response {rid}: a record of the year is in the bundle without "
+                            "its content")
+    in_year = {rid: r for rid, r in in_year.items() if r["has_content"]}
+    superseded_ids = {r["view"].get("supersedes_id") for r in records.values()}
     current = sorted(rid for rid in in_year if rid not in superseded_ids)
-    stated = manifest.get("year_records") or {}
-    if sorted(stated.get("current") or []) != current:
+    stated = _obj(manifest.get("year_records"))
+    stated_current, stated_history = _list(stated.get("current")), _list(stated.get("superseded"))
+    if sorted(map(str, stated_current)) != sorted(map(str, current)):
         problems.append("manifest.json: the year's current forms are not the signed ones")
     history = sorted(rid for rid in in_year if rid in superseded_ids)
-    if sorted(stated.get("superseded") or []) != history:
+    if sorted(map(str, stated_history)) != sorted(map(str, history)):
         problems.append("manifest.json: the year's superseded versions are not the signed ones")
-    order = {rid: i for i, rid in enumerate(stated.get("current") or [])}
+    order = {rid: i for i, rid in enumerate(stated_current) if isinstance(rid, int)}
     return {"current": [in_year[rid] for rid in sorted(current, key=lambda r: order.get(r, 0))],
             "superseded": [in_year[rid] for rid in history]}
 
@@ -147,7 +194,7 @@ def _check_attachments(files: dict[str, bytes], year: dict[str, list[dict[str, A
     by_hash = {hashlib.sha256(content).hexdigest(): name for name, content in files.items()
                if name.startswith(("images/", "scans/"))}
     for raw in [*year["current"], *year["superseded"]]:
-        fields = raw["canonical"]
+        fields = raw["view"]
         for what in ("signature_sha256", "seal_sha256", "scan_sha256"):
             digest = fields.get(what)
             if digest and digest not in by_hash:
@@ -158,7 +205,7 @@ def _check_attachments(files: dict[str, bytes], year: dict[str, list[dict[str, A
 def _check_summary(manifest: dict[str, Any], year: dict[str, list[dict[str, Any]]],
                    problems: list[str]) -> None:
     """Check the stated count, mean and star level against the signed current forms."""
-    totals = [int(r["canonical"]["total"]) for r in year["current"]]
+    totals = [int(r["view"]["total"]) for r in year["current"]]
     mean = Fraction(sum(totals), len(totals)) if totals else None
     summary = manifest.get("summary") or {}
     if summary.get("units_responded") != len(totals):
@@ -184,7 +231,8 @@ def pdf_pages_text(pdf: bytes) -> list[str]:
 
 
 def _check_pdf(pdf: bytes, manifest: dict[str, Any], year: dict[str, list[dict[str, Any]]],
-               problems: list[str]) -> None:
+               problems: list[str],
+               overrides: tuple[list[tuple[int, int]], dict[int, dict[str, Any]]]) -> None:
     """Check that each form page of evidence.pdf shows the signed scores, total and signer."""
     try:
         pages = pdf_pages_text(pdf)
@@ -199,6 +247,9 @@ def _check_pdf(pdf: bytes, manifest: dict[str, Any], year: dict[str, list[dict[s
     if head and head not in pages[0].replace(" ", ""):
         problems.append("evidence.pdf: the cover does not show the chain head hash")
     spans = layout.get("form_pages") or {}
+    first_form = min((s[0] for s in spans.values() if isinstance(s, list) and s), default=1)
+    check_override_pages("\n".join(pages[:max(first_form - 1, 1)]), overrides[0], overrides[1],
+                         problems)
     for raw in year["current"]:
         span = spans.get(str(raw["response_id"]))
         if not span or not 1 <= span[0] <= span[1] <= len(pages):
@@ -209,7 +260,7 @@ def _check_pdf(pdf: bytes, manifest: dict[str, Any], year: dict[str, list[dict[s
 
 def page_problems(raw: dict[str, Any], text: str) -> list[str]:
     """Return how one form page's text disagrees with its signed record."""
-    fields, name = raw["canonical"], f"evidence.pdf: page of response {raw['response_id']}"
+    fields, name = raw["view"], f"evidence.pdf: page of response {raw['response_id']}"
     found = []
     if raw["record_hash"] not in text:
         found.append(f"{name}: record hash missing (pages out of order or altered)")

@@ -22,17 +22,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from analytics.queries import year_totals_sql
 from analytics.stars import SCORE_THRESHOLDS, exact_mean
 from surveys.access import Actor, require_read
-from surveys.models import Client, ContractYear
+from surveys.clock import BEIJING
+from surveys.models import Client, ContractYear, KeyUnitChange
 
 STARS = (1, 2, 3)
 KEY_UNIT_WINDOW_YEARS = 5  # "units served within 5 years": the year and the four before it
@@ -178,51 +180,84 @@ def renewals(contract_years: dict[int, set[int]], year: int) -> int:
     return max(best - 1, 0)
 
 
-def contracts_sql(provider_id: int, first_year: int, last_year: int) -> Select:  # type: ignore[type-arg]
-    """Return SELECT units, key units and amount of the provider's contracts in a year range."""
-    contract = ContractYear.__table__.c  # type: ignore[attr-defined]
-    client = Client.__table__.c  # type: ignore[attr-defined]
-    return (
-        select(func.count(func.distinct(contract.client_id)).label("units"),
-               func.count(func.distinct(case((client.key_unit.is_(True), client.id)))
-                          ).label("key_units"),
-               func.sum(contract.amount).label("amount"))
-        .select_from(ContractYear.__table__.join(  # type: ignore[attr-defined]
-            Client.__table__, client.id == contract.client_id))  # type: ignore[attr-defined]
-        .where(client.provider_id == provider_id, contract.year.between(first_year, last_year))
+Contract = tuple[int, int, Decimal]  # (client id, year, amount in CNY)
+Trail = list[tuple[datetime, bool]]  # a client's key-unit flag as set, oldest first
+
+
+@dataclass(frozen=True)
+class EligibilityInputs:
+    """Everything §5 needs besides the evaluation mean: contracts and key-unit trails."""
+
+    year: int
+    contracts: tuple[Contract, ...]  # the provider's contracts up to and including the year
+    key_unit_trails: dict[int, Trail]  # client id -> flag changes, for clients in contracts
+
+
+def year_end(year: int) -> datetime:
+    """Return the last moment of a Beijing calendar year (aware)."""
+    return datetime.combine(datetime(year, 12, 31).date(), time.max, tzinfo=BEIJING)
+
+
+def key_unit_at_year_end(trail: Trail, year: int) -> bool:
+    """Return the flag in force at the end of the year (the first flag when set only later)."""
+    if not trail:
+        return False
+    end = year_end(year)
+    in_force = [flag for moment, flag in trail if moment <= end]
+    return in_force[-1] if in_force else trail[0][1]
+
+
+def facts_from_inputs(inputs: EligibilityInputs, mean: Fraction | None) -> Facts:
+    """Return the §5 facts of the year from the inputs and the evaluation mean."""
+    year = inputs.year
+    this_year = {cid for cid, y, _ in inputs.contracts if y == year}
+    window = {cid for cid, y, _ in inputs.contracts
+              if year - KEY_UNIT_WINDOW_YEARS + 1 <= y <= year}
+    history: dict[int, set[int]] = defaultdict(set)
+    for cid, contract_year, _amount in inputs.contracts:
+        if contract_year <= year:
+            history[cid].add(contract_year)
+    key_units = {cid for cid in window
+                 if key_unit_at_year_end(inputs.key_unit_trails.get(cid, []), year)}
+    return Facts(
+        units=len(this_year),
+        contract_amount=sum((a for _, y, a in inputs.contracts if y == year), Decimal(0)),
+        continuity=renewals(history, year),
+        key_units_5y=len(key_units),
+        units_5y=len(window),
+        mean=mean,
     )
 
 
-def contract_years_sql(provider_id: int, year: int) -> Select:  # type: ignore[type-arg]
-    """Return SELECT (client_id, year) of the provider's contracts up to the year."""
-    contract = ContractYear.__table__.c  # type: ignore[attr-defined]
-    client = Client.__table__.c  # type: ignore[attr-defined]
-    return (
-        select(contract.client_id, contract.year)
-        .select_from(ContractYear.__table__.join(  # type: ignore[attr-defined]
-            Client.__table__, client.id == contract.client_id))  # type: ignore[attr-defined]
+def gather_inputs(session: Session, provider_id: int, year: int) -> EligibilityInputs:
+    """Return the provider's §5 inputs for the year (contracts up to it, their clients' trails)."""
+    contract, client = ContractYear.__table__.c, Client.__table__.c  # type: ignore[attr-defined]
+    rows = session.execute(
+        select(contract.client_id, contract.year, contract.amount)
+        .join(Client.__table__, client.id == contract.client_id)  # type: ignore[attr-defined]
         .where(client.provider_id == provider_id, contract.year <= year)
-    )
+        .order_by(contract.client_id, contract.year)).all()
+    contracts = tuple((int(cid), int(y), Decimal(amount)) for cid, y, amount in rows)
+    trails: dict[int, Trail] = defaultdict(list)
+    ids = sorted({cid for cid, _, _ in contracts})
+    if ids:
+        change = KeyUnitChange.__table__.c  # type: ignore[attr-defined]
+        changes = session.execute(
+            select(change.client_id, change.changed_at, change.key_unit)
+            .where(change.client_id.in_(ids))
+            .order_by(change.client_id, change.changed_at, change.id)).all()
+        for cid, moment, flag in changes:
+            aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite: naive UTC
+            trails[int(cid)].append((aware, bool(flag)))
+    return EligibilityInputs(year, contracts, {cid: trails.get(cid, []) for cid in ids})
 
 
 def gather_facts(*, session: Session, actor: Actor, provider_id: int, year: int) -> Facts:
-    """Return the provider's facts for the year, aggregated in SQL."""
+    """Return the provider's facts for the year: the mean aggregated in SQL, §5 inputs read."""
     require_read(actor, provider_id)
-    this_year = session.execute(contracts_sql(provider_id, year, year)).mappings().one()
-    window = session.execute(
-        contracts_sql(provider_id, year - KEY_UNIT_WINDOW_YEARS + 1, year)).mappings().one()
-    history: dict[int, set[int]] = defaultdict(set)
-    for client_id, contract_year in session.execute(contract_years_sql(provider_id, year)):
-        history[int(client_id)].add(int(contract_year))
     totals = session.execute(year_totals_sql(provider_id, year)).mappings().one()
-    return Facts(
-        units=int(this_year["units"]),
-        contract_amount=Decimal(this_year["amount"] or 0),
-        continuity=renewals(history, year),
-        key_units_5y=int(window["key_units"]),
-        units_5y=int(window["units"]),
-        mean=exact_mean(totals["total_sum"], int(totals["responses"])),
-    )
+    return facts_from_inputs(gather_inputs(session, provider_id, year),
+                             exact_mean(totals["total_sum"], int(totals["responses"])))
 
 
 def provider_eligibility(

@@ -9,15 +9,16 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
+from analytics.eligibility_json import inputs_to_json
 from analytics.evidence_data import STAR_NAMES, EvidenceData
 from analytics.evidence_pdf import RenderedPDF, render_evidence_pdf, scan_file_name
 from analytics.evidence_tables import TableRow, csv_bytes, row_from_fields, xlsx_bytes
 from surveys.form_a1 import FORM_ID
 from surveys.keys import Signer
 from surveys.models import Response
-from surveys.records import CANONICAL_FORMAT, canonical_bytes, sha256_hex
+from surveys.records import RECORD_FORMATS, canonical_bytes, sha256_hex
 
-BUNDLE_FORMAT = "star-survey/bundle/1"
+BUNDLE_FORMAT = "star-survey/bundle/2"
 MANIFEST = "manifest.json"
 Progress = Callable[[int, int, str], None]
 
@@ -80,13 +81,24 @@ def _attachments(data: EvidenceData) -> dict[str, bytes]:
     return files
 
 
+def provenance_json(data: EvidenceData) -> dict[str, Any]:
+    """Return the manifest's account of overrides, campaign events and late forms."""
+    prov = data.provenance
+    return {
+        "overrides": [{"web": o.web.id, "replacement": o.replacement.id} for o in prov.overrides],
+        "late": [r.id for r in prov.late],
+        "campaign_events": [{"at": e.at.isoformat(), "action": e.action, "username": e.username,
+                             "reason": e.reason} for e in prov.events],
+    }
+
+
 def build_manifest(data: EvidenceData, files: dict[str, bytes], signer: Signer,
                    rendered: RenderedPDF) -> dict[str, Any]:
     """Return the signed manifest: records, chain head, public key and every file's SHA-256."""
     head = data.head
     manifest: dict[str, Any] = {
         "format": BUNDLE_FORMAT,
-        "record_format": CANONICAL_FORMAT,
+        "record_formats": list(RECORD_FORMATS),
         "form_id": FORM_ID,
         "provider_id": data.provider_id,
         "provider": data.provider,
@@ -104,7 +116,10 @@ def build_manifest(data: EvidenceData, files: dict[str, bytes], signer: Signer,
                          "superseded": [r.id for r in data.history]},
         "pdf": {"pages": rendered.pages, "summary_pages": rendered.summary_pages,
                 "form_pages": {str(rid): list(span) for rid, span in rendered.form_pages.items()}},
-        "records": [entry.manifest_entry() for entry in data.chain],
+        "eligibility": {"inputs": inputs_to_json(data.eligibility_inputs, data.client_names),
+                        "result": data.eligibility.to_json()},
+        "provenance": provenance_json(data),
+        "records": [entry.manifest_entry(data.year) for entry in data.chain],
         "files": {path: hashlib.sha256(content).hexdigest()
                   for path, content in sorted(files.items())},
     }

@@ -10,6 +10,13 @@ from fpdf.fonts import FontFace
 
 from analytics.evidence_data import STAR_NAMES, EvidenceData, header_of
 from analytics.evidence_pdf_base import GREY, Cell, EvidencePDF, draw_image, grid_row
+from analytics.evidence_pdf_sections import (
+    eligibility_section,
+    entered_by_text,
+    provenance_section,
+    version_history,
+)
+from surveys.clock import beijing_text
 from surveys.form_a1 import (
     CLIENT_HEADER,
     FORM_ID,
@@ -22,8 +29,12 @@ from surveys.models import Response
 from surveys.records import receipt_code
 
 Progress = Callable[[int, int, str], None]
-ORIGIN_NAMES = {"web": "网上填写 (web)", "paper": "纸质表录入 (paper)"}
-SHORT_ORIGINS = {"web": "网上 web", "paper": "纸质 paper"}
+ORIGIN_NAMES = {"web": "网上填写 (web)", "paper": "纸质表录入 (paper)",
+                "import": "文件导入 (file import)"}
+SHORT_ORIGINS = {"web": "网上 web", "paper": "纸质 paper", "import": "导入 import"}
+NOT_ANCHORED = ("未经独立时间戳锚定：本安装未配置可信时间戳服务（TSA），记录的时间仅为服务单位所述。"
+                " Not independently anchored: no time-stamping authority is configured, so the "
+                "stored times are the provider's word only.")
 
 
 def _cover(pdf: EvidencePDF, data: EvidenceData) -> None:
@@ -51,10 +62,16 @@ def _cover(pdf: EvidencePDF, data: EvidenceData) -> None:
         ("回复单位数 units responded", str(len(data.current))),
         ("平均总分 mean score", mean),
         ("支持的星级（评价得分） star level by score", f"{star_zh} ({star_en})"),
+        ("§5 绩效表现支持的星级 star level under §5",
+         f"{STAR_NAMES[data.eligibility.star][0]} ({STAR_NAMES[data.eligibility.star][1]})"),
+        ("服务单位更正的网上评价 web forms replaced by staff",
+         str(len(data.provenance.overrides))),
+        ("截止后录入 forms stored after closing", str(len(data.provenance.late))),
         ("记录链长度 chain length", str(head.fields["seq"]) if head else "0"),
         ("链头哈希 chain head hash", head.record_hash if head else "—"),
         ("公钥指纹 public key fingerprint (SHA-256)", data.key_fingerprint),
-        ("生成时间 generated (UTC)", data.generated_at.strftime("%Y-%m-%d %H:%M:%S")),
+        ("生成时间 generated", beijing_text(data.generated_at)),
+        ("时间戳 timestamps", NOT_ANCHORED),
     ]
     _pairs(pdf, rows, (58, 122))
     pdf.ln(4)
@@ -80,11 +97,10 @@ def _pairs(pdf: EvidencePDF, rows: list[tuple[str, str]], widths: tuple[int, int
             row.cell(value, style=FontFace(size_pt=8) if long_hex else None)
 
 
-def _summary(pdf: EvidencePDF, data: EvidenceData) -> int:
-    """Draw the summary of every invited client and the history; return its page count."""
+def _summary(pdf: EvidencePDF, data: EvidenceData) -> None:
+    """Draw the summary of every invited client and the superseded versions."""
     pdf.add_page()
     pdf.page_hash = None
-    first = pdf.page_no()
     pdf.font(14, bold=True)
     pdf.cell(0, 9, "汇总表 Summary of all clients", new_x="LMARGIN", new_y="NEXT")
     pdf.font(9)
@@ -119,7 +135,6 @@ def _summary(pdf: EvidencePDF, data: EvidenceData) -> int:
             for r in data.history:
                 table.row((str(r.id), header_of(r)["client"]["name"], str(r.version),
                            str(r.total), r.record_hash))
-    return pdf.page_no() - first + 1
 
 
 def _form_page(pdf: EvidencePDF, data: EvidenceData, r: Response) -> int:
@@ -148,12 +163,12 @@ def _form_page(pdf: EvidencePDF, data: EvidenceData, r: Response) -> int:
                         Cell(str(getattr(r, f"item{item.no}")), 30, "C")], 6)
     grid_row(pdf, [Cell("10", 14, "C"), Cell(TOTAL_NAME_ZH, 106, bold=True),
                     Cell(str(MAX_TOTAL), 30, "C"), Cell(str(r.total), 30, "C", bold=True)], 6)
-    _signing_block(pdf, r)
+    _signing_block(pdf, data, r)
     return first
 
 
-def _signing_block(pdf: EvidencePDF, r: Response) -> None:
-    """Draw signer, signature and seal, evaluation date, origin, comment and the scan."""
+def _signing_block(pdf: EvidencePDF, data: EvidenceData, r: Response) -> None:
+    """Draw signer, signature, seal, date, origin, who and when, comment, history, scan."""
     pdf.ln(2)
     y = pdf.get_y()
     pdf.font(9)
@@ -166,13 +181,18 @@ def _signing_block(pdf: EvidencePDF, r: Response) -> None:
              new_x="LMARGIN", new_y="NEXT")
     pdf.cell(90, 5.5, f"来源 origin：{ORIGIN_NAMES.get(r.origin, r.origin)}", new_x="LMARGIN",
              new_y="NEXT")
+    pdf.cell(90, 5.5, f"录入 entered by：{entered_by_text(r)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(90, 5.5, f"存储 stored：{beijing_text(r.submitted_at)}", new_x="LMARGIN",
+             new_y="NEXT")
+    text_end = pdf.get_y()
     draw_image(pdf, r.signature_png, 108, y, 42, 22, "签名 signature")
     draw_image(pdf, r.seal_image, 153, y, 42, 22, "印章 seal")
-    pdf.set_y(max(pdf.get_y(), y + 24))
+    pdf.set_xy(pdf.l_margin, max(text_end, y + 24))
     if r.comment:
         pdf.font(8)
         pdf.multi_cell(0, 4.5, align="L", text=f"意见 comment：{r.comment}",
                        new_x="LMARGIN", new_y="NEXT")
+    version_history(pdf, data, r)
     _scan(pdf, r)
 
 
@@ -203,7 +223,7 @@ class RenderedPDF:
     """The PDF bytes and where things landed: summary pages and each form's page range."""
 
     content: bytes
-    summary_pages: int
+    summary_pages: int  # the pages between the cover and the first form
     pages: int
     form_pages: dict[int, tuple[int, int]]  # response id -> (first page, last page)
 
@@ -214,7 +234,10 @@ def render_evidence_pdf(data: EvidenceData, progress: Progress | None = None) ->
     total = len(data.current) + 2
     note: Any = progress or (lambda done, of, label: None)
     _cover(pdf, data)
-    summary_pages = _summary(pdf, data)
+    _summary(pdf, data)
+    provenance_section(pdf, data)
+    eligibility_section(pdf, data)
+    summary_pages = pdf.page_no() - 1  # summary, overrides and late forms, §5 data
     note(2, total, "summary")
     form_pages: dict[int, tuple[int, int]] = {}
     for done, response in enumerate(data.current, start=3):

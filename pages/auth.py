@@ -14,6 +14,7 @@ import time
 
 import streamlit as st
 
+from pages.context import app_context
 from surveys.access import Actor
 from surveys.db import read_session
 from surveys.settings import get_settings
@@ -45,8 +46,6 @@ def setup_code(db_url: str) -> str:
 
 def needs_setup() -> bool:
     """Return True while no account exists (the first-run set-up page is shown)."""
-    from pages.common import app_context
-
     with read_session(app_context().engine) as session:
         return count_users(session) == 0
 
@@ -89,8 +88,6 @@ def _sso_username() -> str | None:
 
 def signed_in_actor() -> Actor | None:
     """Return the signed-in actor, or None (not signed in, expired or disabled account)."""
-    from pages.common import app_context
-
     username = st.session_state.get(SESSION_USER)
     if username is None:
         sso_user = _sso_username()

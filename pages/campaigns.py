@@ -9,6 +9,7 @@ import streamlit as st
 from pages.common import app_context, current_actor, language_switch, t
 from pages.ws import attempt, can_write, flash, provider_scope, show_flash
 from surveys.campaigns import close_campaign, list_campaigns, open_campaign
+from surveys.clock import beijing_today
 from surveys.db import read_session
 from surveys.invitations import reissue_invitation, revoke_invitation
 from surveys.links import is_loopback_url, resolve_base_url
@@ -35,9 +36,9 @@ st.dataframe([{t("ws_year"): c.year, t("ws_opens"): c.opens, t("ws_closes"): c.c
 if writable:
     with st.expander(t("ws_campaign_open"), expanded=not campaigns), st.form("ws_campaign_open"):
         year = st.number_input(t("ws_year"), min_value=2000, max_value=2100,
-                               value=date.today().year, step=1, key="ws_campaign_year")
+                               value=beijing_today().year, step=1, key="ws_campaign_year")
         set_closes = st.checkbox(t("ws_set_closes"), key="ws_campaign_set_closes")
-        closes = st.date_input(t("ws_closes"), value=date(date.today().year, 12, 31),
+        closes = st.date_input(t("ws_closes"), value=date(beijing_today().year, 12, 31),
                                key="ws_campaign_closes")
         if st.form_submit_button(t("ws_campaign_open_button"), type="primary"):
             opened = attempt(lambda s: open_campaign(

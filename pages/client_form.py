@@ -36,6 +36,7 @@ from pages.client_form_parts import (
     score_table,
 )
 from pages.common import app_context, current_lang, t
+from surveys.clock import beijing_today
 from surveys.db import read_session, run_write
 from surveys.drafts import discard_draft, load_draft, purge_drafts, save_draft
 from surveys.errors import Conflict, ValidationFailed
@@ -74,7 +75,7 @@ def start_form(state: FormState, token: str, correcting: bool) -> None:
                                 form_seal_previous=latest.seal_image is not None)
     signature: tuple[bytes | None, str] = (None, "")
     with read_session(app_context().engine) as session:
-        draft = load_draft(session=session, token=token, today=date.today())
+        draft = load_draft(session=session, token=token, today=beijing_today())
     base = latest.id if latest is not None else None
     if draft is not None and draft.fields.get("base_id") == base:
         correcting = correcting or (bool(draft.fields.get("correcting")) and latest is not None)
@@ -95,7 +96,7 @@ def on_review(token: str) -> None:
     try:
         with read_session(app_context().engine) as session:
             review_web_form(session=session, token=token, raw=raw, header_edits=edits,
-                            attachments=attachments, today=date.today())
+                            attachments=attachments, today=beijing_today())
     except ValidationFailed as exc:
         st.session_state.update(form_valid=False, form_errors=exc.errors,
                                 form_scroll=first_error_key(exc.errors))
@@ -115,7 +116,7 @@ def on_confirm(state: FormState, token: str) -> None:
         run_write(ctx.engine, lambda s: submit_web_form(
             session=s, signer=ctx.signer, token=token, raw=raw, header_edits=edits,
             attachments=attachments, submission_key=str(st.session_state["form_key"]),
-            supersedes_id=supersedes, today=date.today()))
+            supersedes_id=supersedes, today=beijing_today()))
     except ValidationFailed as exc:
         st.session_state.update(form_valid=False, form_errors=exc.errors,
                                 form_scroll=first_error_key(exc.errors))
@@ -134,7 +135,7 @@ def on_confirm(state: FormState, token: str) -> None:
 def on_cancel(token: str) -> None:
     """Leave the correction: drop its draft and show the receipt again."""
     run_write(app_context().engine, lambda s: discard_draft(session=s, token=token,
-                                                            today=date.today()))
+                                                            today=beijing_today()))
     st.session_state.update(form_correcting=False, form_for=None)
 
 
@@ -147,7 +148,7 @@ def keep_draft(state: FormState, token: str, correcting: bool) -> None:
         return
     try:
         run_write(app_context().engine, lambda s: save_draft(session=s, token=token, draft=draft,
-                                                             today=date.today()))
+                                                             today=beijing_today()))
         st.session_state["form_saved_digest"] = digest
     except ValidationFailed:
         LOG.warning("draft of invitation %s over its size bound; not kept", state.invitation_id)
@@ -193,7 +194,7 @@ def run_page() -> None:
     token = str(st.query_params.get("t", ""))
     key = browser_key()
     guard_lookup(key)
-    today = date.today()
+    today = beijing_today()
     ctx = app_context()
     gone = None
     with read_session(ctx.engine) as session:

@@ -19,6 +19,7 @@ from PIL import Image
 
 from pages.client_form_parts import lang
 from pages.common import t
+from surveys.clock import beijing_today
 from surveys.drafts import Draft
 from surveys.errors import FieldError, ValidationFailed
 from surveys.form_a1 import ITEMS, item_label
@@ -96,7 +97,7 @@ def apply_values(fields: dict[str, Any], state: FormState) -> None:
     for name in [n for n, _ in TEXTS] + ["comment", *EDITABLE_HEADER]:
         if isinstance(fields.get(name), str):
             st.session_state[W + name] = fields[name]
-    first, last = state.date_bounds(date.today())
+    first, last = state.date_bounds(beijing_today())
     try:
         chosen = date.fromisoformat(str(fields.get("evaluation_date")))
     except ValueError:
@@ -210,7 +211,7 @@ def render_fields(state: FormState) -> None:
         field_errors("signature")
         st.button(t("form_clear_signature"), on_click=clear_signature, key="form_clear_sig")
     _seal()
-    first, last = state.date_bounds(date.today())
+    first, last = state.date_bounds(beijing_today())
     with st.container(key="fld_date"):
         st.date_input(t("form_date") + " :red[*]", min_value=first, max_value=last,
                       key=W + "date", format="YYYY-MM-DD")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from pages.common import app_context, current_actor, language_switch, t
 from pages.ws import attempt, can_write, flash, provider_scope, show_flash
 from surveys.client_import import import_clients
 from surveys.clients import create_client, list_clients, list_contracts, set_contract, update_client
+from surveys.clock import beijing_today
 from surveys.db import read_session
 
 FIELDS = ("name", "department", "manager", "phone")
@@ -73,7 +72,7 @@ with contract_tab:
             target = st.selectbox(t("ws_client"), options=list(names), key="ws_contract_client",
                                   format_func=lambda cid: f"{names[cid]} (#{cid})")
             year = st.number_input(t("ws_year"), min_value=2000, max_value=2100,
-                                   value=date.today().year, step=1, key="ws_contract_year")
+                                   value=beijing_today().year, step=1, key="ws_contract_year")
             amount = st.text_input(t("ws_amount"), key="ws_contract_amount")
             if st.form_submit_button(t("ws_save")):
                 if attempt(lambda s: set_contract(session=s, actor=actor, client_id=target,

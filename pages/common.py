@@ -1,24 +1,15 @@
-"""Helpers every page uses: the shared context (cached by database URL) and the language."""
+"""Helpers every page uses: the shared context, the language, the signed-in actor."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from pages.auth import signed_in_actor
+from pages.context import app_context
 from surveys.access import ANONYMOUS, Actor
-from surveys.context import Context, open_context
 from surveys.i18n import DEFAULT_LANG, LANGS, tr
-from surveys.settings import get_settings
 
-
-@st.cache_resource(show_spinner=False)
-def _context_for(db_url: str) -> Context:
-    """Return the installation context for a database URL (shared: holds no per-user data)."""
-    return open_context(get_settings())
-
-
-def app_context() -> Context:
-    """Return the context for the configured database."""
-    return _context_for(get_settings().db_url)
+__all__ = ["app_context", "current_actor", "current_lang", "language_switch", "t"]
 
 
 def current_lang() -> str:
@@ -50,6 +41,4 @@ def current_actor() -> Actor:
 
     Tests sign in as in docs/accounts.md (tests/workspace_support.py: ``signed_in``).
     """
-    from pages.auth import signed_in_actor
-
     return signed_in_actor() or ANONYMOUS

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +12,7 @@ from analytics.exports import csv_bytes, xlsx_bytes
 from analytics.trends import provider_years
 from pages.common import t
 from surveys.access import Actor
+from surveys.clock import beijing_today
 from surveys.providers import list_providers
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -34,7 +34,7 @@ def choose_provider_year(session: Session, actor: Actor) -> tuple[int, int]:
     provider_id = left.selectbox(t("dash_provider"), options=list(names),
                                  format_func=lambda pid: names[pid], key="dash_provider")
     years = provider_years(session=session, actor=actor, provider_id=int(provider_id)) \
-        or [date.today().year]
+        or [beijing_today().year]
     year = right.selectbox(t("dash_year"), options=years, key=f"dash_year_{provider_id}")
     return int(provider_id), int(year)
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from pages.common import app_context, current_actor, current_lang, language_switch, t
 from pages.ws import attempt, can_write, provider_scope
 from surveys.campaigns import list_campaigns
+from surveys.clock import beijing_today
 from surveys.db import read_session
 from surveys.form_a1 import ITEMS
 from surveys.invitations import list_invitations
@@ -60,7 +59,7 @@ if submitted:
     name = scan.name if scan is not None else ""
     stored = attempt(lambda s: enter_paper_form(
         session=s, actor=actor, signer=ctx.signer, provider_id=provider_id, year=year,
-        client_id=client_id, raw=raw, scan=data, scan_name=name, today=date.today()))
+        client_id=client_id, raw=raw, scan=data, scan_name=name, today=beijing_today()))
     if stored is not None:
         st.success(t("ws_paper_stored").format(total=stored.total, version=stored.version))
         st.code(stored.record_hash, language=None)

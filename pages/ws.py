@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
 from typing import TypeVar
 
 import streamlit as st
@@ -13,6 +12,7 @@ from sqlmodel import Session
 from pages.auth import sign_out, sso_enabled
 from pages.common import app_context, t
 from surveys.access import Actor, can_write_provider
+from surveys.clock import beijing_today
 from surveys.db import read_session, run_write
 from surveys.demo import load_demo
 from surveys.errors import SurveyError, ValidationFailed
@@ -108,7 +108,7 @@ def offer_demo(actor: Actor) -> None:
     if st.button(t("ws_demo_load"), key="ws_demo_load"):
         ctx = app_context()
         done = attempt(lambda s: load_demo(session=s, actor=actor, signer=ctx.signer,
-                                           secret=ctx.link_secret, today=date.today()))
+                                           secret=ctx.link_secret, today=beijing_today()))
         if done:
             flash(t("ws_demo_loaded"))
             st.rerun()

@@ -6,13 +6,23 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from surveys.access import Actor, require_read, require_write
+from surveys.access import Actor, require_admin, require_read, require_write
 from surveys.audit import record_change, snapshot
 from surveys.clients import check_year
-from surveys.errors import FieldError, NotFound, ValidationFailed
+from surveys.errors import Conflict, FieldError, NotFound, ValidationFailed
 from surveys.models import Campaign, Client, ContractYear, Invitation
 from surveys.providers import get_provider
 from surveys.tokens import derive_token, hash_token, new_nonce
+
+MAX_REOPEN_REASON = 500
+
+
+class CampaignClosed(Conflict):
+    """The campaign no longer takes forms of any origin (web, paper or import)."""
+
+    def __init__(self) -> None:
+        super().__init__("回访已结束，评价表不能再提交或更正 / "
+                         "the callback has closed; the form can no longer be submitted or corrected")
 
 
 def default_window(year: int) -> tuple[date, date]:
@@ -62,6 +72,9 @@ def open_campaign(
         select(Campaign).where(Campaign.provider_id == provider_id, Campaign.year == year)
     ).first()
     before = snapshot(campaign)
+    if campaign is not None and not campaign.is_open:
+        raise Conflict(f"{year} 年回访已结束；重新开启须由管理员填写原因 / the {year} campaign "
+                       "is closed; an administrator may reopen it with a reason")
     if campaign is None:
         campaign = Campaign(provider_id=provider_id, year=year, opens=date(year, 1, 1),
                             closes=closes_on)
@@ -111,6 +124,29 @@ def close_campaign(*, session: Session, actor: Actor, provider_id: int, year: in
     delete_campaign_drafts(session=session, campaign_id=campaign.id)
     record_change(session, actor, "campaign_close", "campaign", campaign.id, provider_id, before,
                   campaign)
+    return campaign
+
+
+def reopen_campaign(
+    *, session: Session, actor: Actor, provider_id: int, year: int, reason: str,
+    closes: date | None = None,
+) -> Campaign:
+    """Return the reopened campaign (administrators only, with a written reason; audited)."""
+    require_admin(actor)
+    campaign = get_campaign(session=session, actor=actor, provider_id=provider_id, year=year)
+    why = (reason or "").strip()
+    if not why or len(why) > MAX_REOPEN_REASON:
+        raise ValidationFailed([FieldError(
+            "reason", f"重新开启回访须填写原因（最多 {MAX_REOPEN_REASON} 字）",
+            f"reopening a campaign needs a written reason (max {MAX_REOPEN_REASON})")])
+    before = snapshot(campaign)
+    if closes is not None:
+        campaign.closes = check_closes(year, closes)
+    campaign.is_open = True
+    session.add(campaign)
+    session.flush()
+    record_change(session, actor, "campaign_reopen", "campaign", campaign.id, provider_id,
+                  before, {**(snapshot(campaign) or {}), "reason": why})
     return campaign
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from surveys import campaigns, clients, providers, responses
 from surveys.access import Actor
+from surveys.clock import beijing_today
 from surveys.errors import Conflict
 from surveys.form_a1 import ITEMS
 from surveys.keys import Signer
@@ -54,7 +55,7 @@ def load_demo(
     *, session: Session, actor: Actor, signer: Signer, secret: bytes, today: date | None = None
 ) -> dict[str, int]:
     """Return counts after creating the demo provider, its clients, contracts and responses."""
-    today = today or date.today()
+    today = today or beijing_today()
     if session.exec(select(Provider).where(Provider.name == DEMO_PROVIDER)).first():
         raise Conflict(f"演示数据已存在 / the demo provider '{DEMO_PROVIDER}' already exists")
     rng = random.Random(2022)

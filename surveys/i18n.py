@@ -328,6 +328,20 @@ STRINGS.update({
     "ev_version": ("版本", "Version"),
     "ev_receipt": ("回执码", "Receipt code"),
     "ev_hash": ("记录哈希", "Record hash"),
+    "ev_verify_prompt": ("输入回执码（如 C29C-A07C-2680-D7D5）或记录哈希",
+                         "Enter a receipt code (like C29C-A07C-2680-D7D5) or a record hash"),
+    "ev_verify_check": ("验证", "Verify"),
+    "ev_verify_replaced": ("此版本已于 {at} 被{how}的新版本替换。如非贵单位本意，请联系评价组织。",
+                           "This version was replaced on {at} by a version {how}. If your unit "
+                           "did not ask for this, tell the assessor."),
+    "ev_how_web": ("用户网上提交", "the client submitted on the web"),
+    "ev_how_paper": ("服务单位按纸质表录入", "provider staff entered from a paper form"),
+    "ev_how_import": ("服务单位从文件导入", "provider staff imported from a file"),
+    "ev_stored_at": ("存储时间", "Stored"),
+    "ev_origin": ("来源", "Origin"),
+    "origin_web": ("网上填写", "web"),
+    "origin_paper": ("纸质表录入", "paper entry"),
+    "origin_import": ("文件导入", "file import"),
 })
 
 

@@ -14,11 +14,17 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
     text,
 )
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapper
 from sqlmodel import Field, SQLModel
 
-ORIGINS = ("web", "paper")
+ORIGINS = ("web", "paper", "import")  # the client online; staff from a paper form; a file
+RECORD_FORMAT_1 = "star-survey/record/1"
+RECORD_FORMAT_2 = "star-survey/record/2"
 
 
 def utcnow() -> datetime:
@@ -161,6 +167,25 @@ class Response(SQLModel, table=True):
     record_hash: str = Field(sa_column=Column(String(64), nullable=False, index=True))
     signature: str = Field(sa_column=Column(String(200), nullable=False))
     key_id: str = Field(sa_column=Column(String(64), nullable=False))
+    record_format: str = Field(
+        default=RECORD_FORMAT_2,
+        sa_column=Column(String(40), nullable=False, server_default=RECORD_FORMAT_1))
+    entered_by: str = Field(
+        default="", sa_column=Column(String(200), nullable=False, server_default=""))
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+class KeyUnitChange(SQLModel, table=True):
+    """A client's key-protection flag (重点保卫单位) as set at a moment; the flag's history."""
+
+    __tablename__ = "key_unit_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    key_unit: bool
+    changed_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
 
 
 class UserAccount(SQLModel, table=True):
@@ -200,6 +225,26 @@ class AuditEntry(SQLModel, table=True):
     provider_id: int | None = Field(default=None)
     before_json: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     after_json: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+def _note_key_unit(connection: Connection, client: Client) -> None:
+    """Append the client's key-unit flag to its history (the flag's dated trail)."""
+    table = KeyUnitChange.__table__  # type: ignore[attr-defined]
+    connection.execute(table.insert().values(client_id=client.id, key_unit=client.key_unit,
+                                             changed_at=utcnow()))
+
+
+@event.listens_for(Client, "after_insert")
+def _key_unit_created(_mapper: Mapper[Client], connection: Connection, client: Client) -> None:
+    """Record a new client's key-unit flag."""
+    _note_key_unit(connection, client)
+
+
+@event.listens_for(Client, "after_update")
+def _key_unit_changed(_mapper: Mapper[Client], connection: Connection, client: Client) -> None:
+    """Record a client's key-unit flag whenever it changes."""
+    if inspect(client).attrs.key_unit.history.has_changes():
+        _note_key_unit(connection, client)
 
 
 class FormDraft(SQLModel, table=True):

@@ -22,6 +22,7 @@ MAX_SCAN_NAME = 200
 def enter_paper_form(
     *, session: Session, actor: Actor, signer: Signer, provider_id: int, year: int,
     client_id: int, raw: dict[str, Any], scan: bytes | None, scan_name: str, today: date,
+    reason: str = "",
 ) -> Response:
     """Return the stored paper form; every bad field (scores, date, signer, scan) is listed."""
     require_write(actor, provider_id)
@@ -45,4 +46,5 @@ def enter_paper_form(
     return submit_paper(
         session=session, actor=actor, signer=signer, provider_id=provider_id, year=year,
         client_id=client_id, valid=valid,
-        attachments=Attachments(scan=scan, scan_name=(scan_name or "scan")[:MAX_SCAN_NAME]))
+        attachments=Attachments(scan=scan, scan_name=(scan_name or "scan")[:MAX_SCAN_NAME]),
+        reason=reason, today=today)

@@ -22,7 +22,7 @@ from surveys.uploads import check_scan
 from surveys.validation import ValidResponse, validate_response
 
 REQUIRED = ("client", "date", "signer", *ITEM_COLUMNS)
-OPTIONAL = ("comment", "scan", "signer_title", "signer_phone")
+OPTIONAL = ("comment", "scan", "signer_title", "signer_phone", "reason")
 
 
 @dataclass
@@ -33,6 +33,7 @@ class PaperRow:
     client_id: int
     valid: ValidResponse
     attachments: Attachments
+    reason: str = ""
 
 
 def _find_client(clients: list[Client], value: Any, row: int) -> Client:
@@ -99,7 +100,8 @@ def check_paper_rows(
         if problems:
             errors += problems
         elif client and valid and attachments:
-            checked.append(PaperRow(number, int(client.id or 0), valid, attachments))
+            checked.append(PaperRow(number, int(client.id or 0), valid, attachments,
+                                    cell_text(cells.get("reason"))))
     if errors:
         raise ValidationFailed(errors)
     return checked
@@ -118,10 +120,17 @@ def import_paper_forms(
     rows = check_paper_rows(
         read_table(data, filename, required=REQUIRED, optional=OPTIONAL), clients=clients,
         window=(campaign.opens, campaign.closes), today=today, base_dir=base_dir, invited=invited)
+    errors: list[FieldError] = []
     for item in rows:
-        submit_paper(session=session, actor=actor, signer=signer, provider_id=provider_id,
-                     year=year, client_id=item.client_id, valid=item.valid,
-                     attachments=item.attachments)
+        try:
+            submit_paper(session=session, actor=actor, signer=signer, provider_id=provider_id,
+                         year=year, client_id=item.client_id, valid=item.valid,
+                         attachments=item.attachments, reason=item.reason, origin="import",
+                         today=today)
+        except ValidationFailed as exc:  # the caller's transaction rolls every row back
+            errors += [FieldError(e.field, e.zh, e.en, item.row) for e in exc.errors]
+    if errors:
+        raise ValidationFailed(errors)
     record_change(session, actor, "paper_import", "response", filename, provider_id, None,
                   {"file": filename, "year": year, "rows": len(rows)})
     return len(rows)

@@ -13,16 +13,19 @@ from sqlmodel import Session, col, select
 
 from surveys.access import Actor, require_read, require_write
 from surveys.audit import record_change, snapshot
-from surveys.campaigns import get_campaign
-from surveys.errors import Conflict, NotFound
+from surveys.campaigns import CampaignClosed, campaign_accepts, get_campaign
+from surveys.clock import beijing_today
+from surveys.errors import Conflict, FieldError, NotFound, ValidationFailed
 from surveys.form_a1 import FORM_ID
 from surveys.keys import Signer
-from surveys.models import Campaign, Client, Invitation, Provider, Response, utcnow
+from surveys.models import ORIGINS, Campaign, Client, Invitation, Provider, Response, utcnow
 from surveys.providers import check_header
 from surveys.records import GENESIS_HASH, record_hash
 from surveys.validation import ValidResponse
 
 HEADER_KEYS = ("name", "department", "manager", "phone")
+WEB_ENTERED_BY = "client"  # entered_by of a form the client submitted through its own link
+MAX_REASON_LEN = 500
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ def append_response(
     *, session: Session, signer: Signer, invitation_id: int, valid: ValidResponse, origin: str,
     attachments: Attachments, header_edits: dict[str, Any] | None = None,
     supersedes_id: int | None = None, submission_key: str | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, entered_by: str = WEB_ENTERED_BY, reason: str = "",
 ) -> Response:
     """Return the stored version: signed, chained after the provider's last record.
 
@@ -66,6 +69,8 @@ def append_response(
     PostgreSQL (SELECT ... FOR UPDATE) as they are on SQLite (BEGIN IMMEDIATE). A repeated
     submission_key returns the version it stored; a stale supersedes_id raises Conflict.
     """
+    if origin not in ORIGINS:
+        raise ValueError(f"unknown origin {origin!r}")
     invitation = session.get(Invitation, invitation_id)
     if invitation is None:
         raise NotFound(f"invitation {invitation_id} does not exist")
@@ -89,10 +94,11 @@ def append_response(
         .order_by(col(Response.seq).desc())
     ).first()
     assert provider.id is not None and client.id is not None
+    items: dict[str, Any] = {f"item{no}": score for no, score in valid.scores.items()}
     record = Response(
         invitation_id=invitation_id, provider_id=provider.id, client_id=client.id,
         year=campaign.year, form_id=FORM_ID,
-        **{f"item{no}": score for no, score in valid.scores.items()},
+        **items,
         total=valid.total, header_json=header_snapshot(provider, client, header_edits),
         signer_name=valid.signer_name, signer_title=valid.signer_title,
         signer_phone=valid.signer_phone, signature_png=attachments.signature_png,
@@ -102,7 +108,7 @@ def append_response(
         version=(latest.version + 1) if latest else 1, supersedes_id=supersedes_id,
         submission_key=submission_key, seq=(head[0] + 1) if head else 1,
         prev_hash=head[1] if head else GENESIS_HASH, record_hash="", signature="",
-        key_id=signer.key_id,
+        key_id=signer.key_id, entered_by=entered_by, reason=reason,
     )
     record.record_hash = record_hash(record)
     record.signature = signer.sign(record.record_hash)
@@ -158,13 +164,38 @@ def get_response(*, session: Session, actor: Actor, response_id: int) -> Respons
     return record
 
 
+def check_reason(reason: str, latest: Response | None) -> str:
+    """Return the correction reason, required (and bounded) when a stored version is replaced."""
+    text = (reason or "").strip()
+    if latest is not None and not text:
+        own_web = latest.origin == "web"
+        what_zh = "用户网上提交的评价表" if own_web else "已录入的评价表"
+        what_en = "the client's own web form" if own_web else f"the {latest.origin} entry"
+        raise ValidationFailed([FieldError(
+            "reason", f"替换{what_zh}（第 {latest.version} 版）须填写更正原因",
+            f"replacing {what_en} (version {latest.version}) needs a written reason")])
+    if len(text) > MAX_REASON_LEN or any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+        raise ValidationFailed([FieldError(
+            "reason", f"更正原因过长或含控制字符（最多 {MAX_REASON_LEN} 字）",
+            f"the reason is too long or holds control characters (max {MAX_REASON_LEN})")])
+    return text
+
+
 def submit_paper(
     *, session: Session, actor: Actor, signer: Signer, provider_id: int, year: int,
-    client_id: int, valid: ValidResponse, attachments: Attachments,
+    client_id: int, valid: ValidResponse, attachments: Attachments, reason: str = "",
+    origin: str = "paper", today: date | None = None,
 ) -> Response:
-    """Return the stored paper form (origin 'paper'), a new version if one exists already."""
+    """Return the stored form entered by staff (origin 'paper' or 'import').
+
+    A closed campaign refuses it (CampaignClosed); replacing a stored version needs a reason.
+    """
     require_write(actor, provider_id)
+    if origin not in ("paper", "import"):
+        raise ValueError(f"staff enter forms from paper or a file, not {origin!r}")
     campaign = get_campaign(session=session, actor=actor, provider_id=provider_id, year=year)
+    if not campaign_accepts(campaign, today or beijing_today()):
+        raise CampaignClosed()
     invitation = session.exec(
         select(Invitation).where(Invitation.campaign_id == campaign.id,
                                  Invitation.client_id == client_id)
@@ -173,10 +204,12 @@ def submit_paper(
         raise NotFound(f"用户单位 {client_id} 未被邀请参加 {year} 年回访 / "
                        f"client {client_id} is not invited to the {year} campaign")
     latest = latest_version(session=session, invitation_id=invitation.id)
+    why = check_reason(reason, latest)
     stored = append_response(
         session=session, signer=signer, invitation_id=invitation.id, valid=valid,
-        origin="paper", attachments=attachments, supersedes_id=latest.id if latest else None,
+        origin=origin, attachments=attachments, supersedes_id=latest.id if latest else None,
+        entered_by=actor.username, reason=why,
     )
-    record_change(session, actor, "paper_submit", "response", stored.id, provider_id,
-                  snapshot(latest), stored)
+    record_change(session, actor, "paper_submit" if origin == "paper" else "import_submit",
+                  "response", stored.id, provider_id, snapshot(latest), stored)
     return stored

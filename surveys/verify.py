@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -15,7 +14,14 @@ from sqlmodel import Session
 
 from surveys.keys import fingerprint, verify_signature
 from surveys.models import Client, Provider, Response
-from surveys.records import GENESIS_HASH, canonical_bytes, canonical_fields
+from surveys.records import (
+    GENESIS_HASH,
+    RECORD_FORMATS,
+    content_matches,
+    envelope_hash,
+    receipt_prefix,
+    signed_parts,
+)
 
 RESPONSE_TABLE: Table = Response.__table__  # type: ignore[attr-defined]
 BATCH = 500
@@ -33,14 +39,16 @@ class ChainEntry:
     computed_hash: str
     signature: str
     key_id: str
+    content_ok: bool = True  # format 2: the content hashes to the envelope's content_sha256
+    malformed: str = ""  # why the record could not be read at all ('' when it could)
 
 
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one record (or a gap in a provider's chain)."""
 
-    kind: str  # hash_mismatch | signature_invalid | unknown_key | seq_missing | seq_duplicate
-    # | prev_hash_mismatch
+    kind: str  # hash_mismatch | content_mismatch | signature_invalid | unknown_key | malformed
+    # | seq_missing | seq_duplicate | prev_hash_mismatch
     provider_id: int
     message: str
     response_id: int | None = None
@@ -84,8 +92,12 @@ def check_entry(entry: ChainEntry, public_key: Ed25519PublicKey) -> list[Problem
         found.append(Problem(kind, entry.provider_id, f"{name}: {text}", entry.response_id,
                              entry.seq))
 
-    if entry.computed_hash != entry.stored_hash:
+    if entry.malformed:
+        add("malformed", f"unreadable record ({entry.malformed}) — stored content was altered")
+    elif entry.computed_hash != entry.stored_hash:
         add("hash_mismatch", "hash mismatch — stored content was altered")
+    if not entry.content_ok:
+        add("content_mismatch", "content does not match the signed content hash — altered")
     key_id = fingerprint(public_key)[:16]
     if entry.key_id and entry.key_id != key_id:
         add("unknown_key", f"signed with key {entry.key_id}, not the given key {key_id}")
@@ -131,22 +143,59 @@ def check_chain(entries: list[ChainEntry]) -> list[Problem]:
     return found
 
 
-def entry_from_fields(fields: dict[str, Any], *, response_id: int | None, stored_hash: str,
-                      signature: str, key_id: str) -> ChainEntry:
-    """Return the chain entry of a record given its canonical fields and stored hash."""
-    return ChainEntry(
-        response_id=response_id, provider_id=int(fields["provider_id"]), seq=int(fields["seq"]),
-        prev_hash=str(fields["prev_hash"]), stored_hash=stored_hash,
-        computed_hash=hashlib.sha256(canonical_bytes(fields)).hexdigest(),
-        signature=signature, key_id=key_id,
-    )
+def _int(value: Any) -> int:
+    """Return value as an int, refusing booleans, floats and text (raises ValueError)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"not an integer: {value!r}")
+    return value
+
+
+def entry_from_parts(envelope: Any, content: Any, *, response_id: int | None, stored_hash: Any,
+                     signature: Any, key_id: Any) -> ChainEntry:
+    """Return the chain entry of a record from its envelope (or format-1 fields) and content.
+
+    Never raises: a record that cannot be read becomes an entry with `malformed` set.
+    """
+    try:
+        if not isinstance(envelope, dict) or envelope.get("format") not in RECORD_FORMATS:
+            raise ValueError("unknown record format")
+        if content is not None and not isinstance(content, dict):
+            raise ValueError("content is not an object")
+        computed = envelope_hash(envelope)
+        return ChainEntry(
+            response_id=response_id, provider_id=_int(envelope["provider_id"]),
+            seq=_int(envelope["seq"]), prev_hash=str(envelope["prev_hash"]),
+            stored_hash=str(stored_hash), computed_hash=computed, signature=str(signature),
+            key_id=str(key_id), content_ok=content_matches(envelope, content))
+    except (KeyError, TypeError, ValueError, UnicodeError, RecursionError) as exc:
+        provider = envelope.get("provider_id") if isinstance(envelope, dict) else None
+        seq = envelope.get("seq") if isinstance(envelope, dict) else None
+        return ChainEntry(
+            response_id=response_id, provider_id=provider if isinstance(provider, int) else -1,
+            seq=seq if isinstance(seq, int) and not isinstance(seq, bool) else -1, prev_hash="",
+            stored_hash=str(stored_hash), computed_hash="", signature=str(signature),
+            key_id=str(key_id), malformed=f"{type(exc).__name__}: {exc}"[:200])
+
+
+def entry_from_fields(fields: Any, *, response_id: int | None, stored_hash: Any,
+                      signature: Any, key_id: Any) -> ChainEntry:
+    """Return the chain entry of a format-1 record given its canonical fields."""
+    return entry_from_parts(fields, None, response_id=response_id, stored_hash=stored_hash,
+                            signature=signature, key_id=key_id)
 
 
 def entry_from_row(row: Any) -> ChainEntry:
-    """Return the chain entry of a stored response row (ORM object or Core row)."""
-    fields = canonical_fields(cast(Response, row))
-    return entry_from_fields(fields, response_id=row.id, stored_hash=row.record_hash,
+    """Return the chain entry of a stored response row (ORM object or Core row); never raises."""
+    try:
+        envelope, content = signed_parts(cast(Response, row))
+    except (TypeError, ValueError, AttributeError, UnicodeError, RecursionError) as exc:
+        envelope, content = {"format": "unreadable", "error": f"{type(exc).__name__}: {exc}",
+                             "provider_id": row.provider_id, "seq": row.seq}, None
+    entry = entry_from_parts(envelope, content, response_id=row.id, stored_hash=row.record_hash,
                              signature=row.signature, key_id=row.key_id)
+    if entry.malformed and isinstance(envelope, dict) and "error" in envelope:
+        entry = ChainEntry(**{**entry.__dict__, "malformed": str(envelope["error"])[:200]})
+    return entry
 
 
 def verify_entries(entries: Iterable[ChainEntry], public_key: Ed25519PublicKey) -> VerifyResult:
@@ -156,7 +205,8 @@ def verify_entries(entries: Iterable[ChainEntry], public_key: Ed25519PublicKey) 
     for entry in entries:
         result.records += 1
         result.problems.extend(check_entry(entry, public_key))
-        per_provider.setdefault(entry.provider_id, []).append(entry)
+        if entry.seq >= 1:  # an unreadable record is reported above; the chain goes on
+            per_provider.setdefault(entry.provider_id, []).append(entry)
     for provider_id, chain in sorted(per_provider.items()):
         result.problems.extend(check_chain(chain))
         result.heads[provider_id] = max(chain, key=lambda e: e.seq).stored_hash
@@ -193,6 +243,10 @@ class RecordCheck:
     total: int
     version: int
     superseded: bool
+    origin: str = "web"
+    submitted_at: datetime | None = None
+    superseded_by_origin: str | None = None  # how the version that replaced it was entered
+    superseded_at: datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -200,15 +254,24 @@ class RecordCheck:
         return self.intact and self.signature_ok
 
 
-def check_record(session: Session, record_hash: str,
-                 public_key: Ed25519PublicKey) -> RecordCheck | None:
-    """Return the check of the record with that hash, or None when no such record exists."""
-    wanted = record_hash.strip().lower()
-    if len(wanted) != 64 or any(c not in "0123456789abcdef" for c in wanted):
+def find_record_row(session: Session, wanted: str) -> Any:
+    """Return the stored row a full record hash or a receipt code names, or None."""
+    text = wanted.strip().lower()
+    table = RESPONSE_TABLE.c
+    if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
+        return session.execute(select(RESPONSE_TABLE).where(table.record_hash == text)).first()
+    prefix = receipt_prefix(wanted)
+    if prefix is None:
         return None
-    row = session.execute(
-        select(RESPONSE_TABLE).where(RESPONSE_TABLE.c.record_hash == wanted)
-    ).first()
+    rows = session.execute(select(RESPONSE_TABLE).where(
+        table.record_hash >= prefix, table.record_hash < prefix + "g").limit(2)).all()
+    return rows[0] if len(rows) == 1 else None
+
+
+def check_record(session: Session, wanted: str,
+                 public_key: Ed25519PublicKey) -> RecordCheck | None:
+    """Return the check of the record a hash or receipt code names, or None when none does."""
+    row = find_record_row(session, wanted)
     if row is None:
         return None
     entry = entry_from_row(row)
@@ -216,15 +279,19 @@ def check_record(session: Session, record_hash: str,
     header = _header(row.header_json)
     client = session.get(Client, row.client_id)
     newer = session.execute(
-        select(RESPONSE_TABLE.c.id).where(RESPONSE_TABLE.c.supersedes_id == row.id)
+        select(RESPONSE_TABLE.c.origin, RESPONSE_TABLE.c.submitted_at)
+        .where(RESPONSE_TABLE.c.supersedes_id == row.id)
     ).first()
     return RecordCheck(
-        record_hash=wanted, intact=entry.computed_hash == entry.stored_hash,
+        record_hash=row.record_hash,
+        intact=not entry.malformed and entry.content_ok and entry.computed_hash == entry.stored_hash,
         signature_ok=verify_signature(public_key, entry.stored_hash, entry.signature),
         provider_name=provider.name if provider else "",
         client_name=str(header.get("client", {}).get("name") or (client.name if client else "")),
         evaluation_date=row.evaluation_date, total=int(row.total), version=int(row.version),
-        superseded=newer is not None,
+        superseded=newer is not None, origin=str(row.origin), submitted_at=row.submitted_at,
+        superseded_by_origin=str(newer[0]) if newer else None,
+        superseded_at=newer[1] if newer else None,
     )
 
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from surveys.campaigns import campaign_accepts
+from surveys.campaigns import CampaignClosed, campaign_accepts
 from surveys.drafts import delete_draft
-from surveys.errors import Conflict, FieldError, NotFound, ValidationFailed
+from surveys.errors import FieldError, NotFound, ValidationFailed
 from surveys.i18n import tr
 from surveys.invitations import InvitationView, mark_opened, resolve_token
 from surveys.keys import Signer
@@ -32,14 +32,6 @@ class InvalidLink(NotFound):
 
     def __init__(self) -> None:
         super().__init__(f"{tr('invalid_link', 'zh')} / {tr('invalid_link', 'en')}")
-
-
-class CampaignClosed(Conflict):
-    """The campaign no longer takes submissions or corrections."""
-
-    def __init__(self) -> None:
-        super().__init__("回访已结束，评价表不能再提交或更正 / "
-                         "the callback has closed; the form can no longer be submitted or corrected")
 
 
 @dataclass(frozen=True)

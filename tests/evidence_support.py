@@ -58,7 +58,7 @@ def scan_pdf() -> bytes:
 
 def store(ctx: Context, provider_id: int, client_id: int, total: int, *, signer: str,
           attachments: responses.Attachments, when: date | None = None,
-          comment: str = "=cmd|' /C calc'!A0 服务及时") -> Response:
+          comment: str = "=cmd|' /C calc'!A0 服务及时", reason: str = "") -> Response:
     """Return a stored paper form with the given attachments."""
     raw: dict[str, Any] = {f"item{i + 1}": v for i, v in enumerate(scores_for_total(total))}
     raw.update(evaluation_date=when or date(YEAR, 6, 15), signer_name=signer,
@@ -67,7 +67,8 @@ def store(ctx: Context, provider_id: int, client_id: int, total: int, *, signer:
                               today=date(YEAR, 11, 24))
     return run_write(ctx.engine, lambda s: responses.submit_paper(
         session=s, actor=SYSTEM, signer=ctx.signer, provider_id=provider_id, year=YEAR,
-        client_id=client_id, valid=valid, attachments=attachments))
+        client_id=client_id, valid=valid, attachments=attachments, reason=reason,
+        today=date(YEAR, 11, 24)))
 
 
 def seed_year(ctx: Context) -> tuple[int, list[Response]]:
@@ -89,7 +90,7 @@ def seed_year(ctx: Context) -> tuple[int, list[Response]]:
         store(ctx, provider, clients[3], 97, signer="刘洋",
               attachments=responses.Attachments(scan=scan_pdf(), scan_name="form-4.pdf")),
     ]
-    stored.append(store(ctx, provider, clients[0], 93, signer="张伟",
+    stored.append(store(ctx, provider, clients[0], 93, signer="张伟", reason="纸质表第 3 项誊写有误",
                         attachments=responses.Attachments(signature_png=sig, seal_image=seal)))
     return provider, stored
 

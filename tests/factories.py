@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlmodel import select
+
 from surveys import campaigns, clients, invitations, providers, responses
 from surveys.access import SYSTEM
 from surveys.context import Context
 from surveys.db import read_session, run_write
 from surveys.form_a1 import ITEMS
-from surveys.models import Response
+from surveys.models import Client, Response
 from surveys.validation import validate_response
 
 FULL_MARKS = [item.max_score for item in ITEMS]
@@ -66,13 +68,44 @@ def links(ctx: Context, provider_id: int, year: int) -> list[dict[str, Any]]:
 
 def submit(ctx: Context, provider_id: int, year: int, client_id: int, total: int, *,
            when: date | None = None, signer: str = "张三",
-           signature: bytes | None = b"\x89PNG-test") -> Response:
-    """Return the stored paper-style response of a client with the given total."""
+           signature: bytes | None = b"\x89PNG-test", reason: str | None = None,
+           today: date | None = None) -> Response:
+    """Return the stored paper-style response of a client with the given total.
+
+    A correction (the client answered already) gets reason "更正笔误" unless one is given.
+    """
     raw: dict[str, Any] = {f"item{i + 1}": v for i, v in enumerate(scores_for_total(total))}
     raw.update(evaluation_date=when or date(year, 6, 15), signer_name=signer)
     valid = validate_response(raw, window=(date(year, 1, 1), date(year + 1, 6, 30)),
                               today=TODAY if year <= TODAY.year else date(year + 1, 6, 30))
-    return run_write(ctx.engine, lambda s: responses.submit_paper(
-        session=s, actor=SYSTEM, signer=ctx.signer, provider_id=provider_id, year=year,
-        client_id=client_id, valid=valid,
-        attachments=responses.Attachments(signature_png=signature)))
+    day = today or min(valid.evaluation_date, date(year, 12, 31))  # entered when signed
+
+    def work(s: Any) -> Response:
+        answered = s.exec(select(Response).where(Response.provider_id == provider_id,
+                                                 Response.year == year,
+                                                 Response.client_id == client_id)).first()
+        why = reason if reason is not None else ("更正笔误" if answered else "")
+        return responses.submit_paper(
+            session=s, actor=SYSTEM, signer=ctx.signer, provider_id=provider_id, year=year,
+            client_id=client_id, valid=valid, today=day, reason=why,
+            attachments=responses.Attachments(signature_png=signature))
+    return run_write(ctx.engine, work)
+
+
+def submit_web(ctx: Context, provider_id: int, client_id: int, total: int, *, year: int = 2026,
+               when: date | None = None, today: date | None = None) -> Response:
+    """Return the version the client stored through its own link (origin 'web')."""
+    from surveys.demo import signature_png
+    from surveys.web_form import submit_web_form
+
+    day = today or TODAY
+    with read_session(ctx.engine) as s:
+        name = s.get(Client, client_id).name  # type: ignore[union-attr]
+    token = next(str(row["url"]).split("?t=")[1] for row in links(ctx, provider_id, year)
+                 if row["client"] == name)
+    raw: dict[str, Any] = {f"item{i + 1}": v for i, v in enumerate(scores_for_total(total))}
+    raw.update(evaluation_date=when or day, signer_name="赵六")
+    return run_write(ctx.engine, lambda s: submit_web_form(
+        session=s, signer=ctx.signer, token=token, raw=raw, header_edits={},
+        attachments=responses.Attachments(signature_png=signature_png("赵六", 1)),
+        submission_key=None, supersedes_id=None, today=day))  # type: ignore[arg-type]

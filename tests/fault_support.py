@@ -106,7 +106,7 @@ def cli_env(ctx: Context) -> dict[str, str]:
 
 def star_survey(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     """Return the finished `star-survey ARGS` run with the given environment."""
-    return subprocess.run([sys.executable, "-m", "surveys.cli", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
 

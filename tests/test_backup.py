@@ -119,7 +119,7 @@ def test_postgres_backup_without_pg_dump_prints_advice(ctx: Context, tmp_path: P
     if is_sqlite(ctx.engine):
         pytest.skip("pg_dump advice concerns PostgreSQL")
     env = {**cli_env(ctx), "PATH": str(tmp_path)}  # no pg_dump on this PATH
-    done = subprocess.run([sys.executable, "-m", "surveys.cli", "backup",
+    done = subprocess.run([sys.executable, "-m", "cli", "backup",
                            str(tmp_path / "x.dump")], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 1

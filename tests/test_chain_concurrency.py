@@ -34,9 +34,11 @@ def _writer(ctx: Context, provider: int, client: int, start: threading.Barrier,
             raw.update(evaluation_date=date(2026, 6, 15), signer_name=f"签字人{client}")
             valid = validate_response(raw, window=(date(2026, 1, 1), date(2027, 6, 30)),
                                       today=date(2026, 11, 24))
-            run_write(engine, lambda s, v=valid: responses.submit_paper(
+            why = "并发更正" if round_no else ""
+            run_write(engine, lambda s, v=valid, why=why: responses.submit_paper(
                 session=s, actor=SYSTEM, signer=ctx.signer, provider_id=provider, year=2026,
-                client_id=client, valid=v, attachments=responses.Attachments()), attempts=40)
+                client_id=client, valid=v, attachments=responses.Attachments(),
+                reason=why, today=date(2026, 11, 24)), attempts=40)
     except BaseException as exc:  # reported to the test thread
         errors.append(exc)
     finally:

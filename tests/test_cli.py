@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from surveys.cli import main
+from cli.main import main
+from surveys.clock import beijing_today
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,6 +39,7 @@ def ok_json(cli: Any, *args: str) -> Any:
 
 
 def test_the_whole_contract(cli: Any, tmp_path: Path) -> None:
+    year, today = beijing_today().year, beijing_today().isoformat()  # forms enter open campaigns
     assert ok_json(cli, "init")["revision"]
     pid = ok_json(cli, "provider", "add", "京安公司", "--department", "运维部", "--manager", "孙",
                   "--phone", "010-1")["id"]
@@ -45,36 +47,36 @@ def test_the_whole_contract(cli: Any, tmp_path: Path) -> None:
     cid = ok_json(cli, "client", "add", "--provider", str(pid), "医院", "--key-unit")["id"]
     listed = ok_json(cli, "client", "list", "--provider", str(pid))
     assert listed[0]["id"] == cid and listed[0]["key_unit"] is True
-    contract = ok_json(cli, "client", "contract", "--client", str(cid), "--year", "2025",
+    contract = ok_json(cli, "client", "contract", "--client", str(cid), "--year", str(year),
                        "--amount", "120000")
-    assert contract == {"client_id": cid, "year": 2025, "amount": "120000.00"}
+    assert contract == {"client_id": cid, "year": year, "amount": "120000.00"}
     csv = tmp_path / "clients.csv"
     csv.write_text("name,department,manager,phone,key_unit,contract_year,contract_amount\n"
-                   "学校,后勤,王,139,否,2025,90000\n", encoding="utf-8")
+                   f"学校,后勤,王,139,否,{year},90000\n", encoding="utf-8")
     assert ok_json(cli, "client", "import", "--provider", str(pid), str(csv))["created"] == 1
-    opened = ok_json(cli, "campaign", "open", "--provider", str(pid), "--year", "2025",
-                     "--closes", "2026-01-31")
-    assert opened["invitations_added"] == 2 and opened["closes"] == "2026-01-31"
-    assert ok_json(cli, "campaign", "open", "--provider", str(pid), "--year", "2025")[
+    opened = ok_json(cli, "campaign", "open", "--provider", str(pid), "--year", str(year),
+                     "--closes", f"{year + 1}-01-31")
+    assert opened["invitations_added"] == 2 and opened["closes"] == f"{year + 1}-01-31"
+    assert ok_json(cli, "campaign", "open", "--provider", str(pid), "--year", str(year))[
         "invitations_added"] == 0
-    links = ok_json(cli, "links", "--provider", str(pid), "--year", "2025", "--base-url",
+    links = ok_json(cli, "links", "--provider", str(pid), "--year", str(year), "--base-url",
                     "https://s.example.cn/")
     assert {row["client"] for row in links} == {"医院", "学校"}
     assert all(set(row) == {"client_id", "client", "url"} for row in links)
     assert all(row["url"].startswith("https://s.example.cn/?t=") for row in links)
     paper = tmp_path / "paper.csv"
     paper.write_text("client,date,signer,item1,item2,item3,item4,item5,item6,item7,item8,item9\n"
-                     "医院,2025-12-01,张三,10,5,15,5,10,10,15,15,15\n"
-                     "学校,2025-12-02,李四,8,4,12,4,8,8,12,12,12\n", encoding="utf-8")
-    assert ok_json(cli, "response", "import", "--provider", str(pid), "--year", "2025",
+                     f"医院,{today},张三,10,5,15,5,10,10,15,15,15\n"
+                     f"学校,{today},李四,8,4,12,4,8,8,12,12,12\n", encoding="utf-8")
+    assert ok_json(cli, "response", "import", "--provider", str(pid), "--year", str(year),
                    str(paper)) == {"stored": 2}
-    report = ok_json(cli, "report", "--provider", str(pid), "--year", "2025")
+    report = ok_json(cli, "report", "--provider", str(pid), "--year", str(year))
     assert (report["invited"], report["responses"], report["mean_total"]) == (2, 2, 90.0)
     assert (report["min_total"], report["max_total"], report["star_by_score"]) == (80, 100, 2)
     assert [i["no"] for i in report["items"]] == list(range(1, 10))
     assert report["items"][0] == {**report["items"][0], "name": "服务业务管理能力", "max": 10,
                                   "mean": 9.0}
-    assert ok_json(cli, "campaign", "close", "--provider", str(pid), "--year", "2025")[
+    assert ok_json(cli, "campaign", "close", "--provider", str(pid), "--year", str(year))[
         "open"] is False
 
 
@@ -119,7 +121,7 @@ def test_demo_fills_three_years(cli: Any) -> None:
 
 def test_installed_entry_point_runs(cli_env: dict[str, str]) -> None:
     script = Path(sys.executable).parent / "star-survey"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "surveys.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "cli"]
     done = subprocess.run([*command, "provider", "list", "--json"], env={
         **__import__("os").environ, **cli_env}, capture_output=True, text=True, cwd=ROOT,
         check=False)

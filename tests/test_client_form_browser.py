@@ -59,7 +59,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     run_write(ctx.engine, lambda s: close_campaign(session=s, actor=SYSTEM, provider_id=closed,
                                                    year=YEAR))
     out = tmp / "qr"
-    result = subprocess.run([sys.executable, "-m", "surveys.cli", "qr", "--provider",
+    result = subprocess.run([sys.executable, "-m", "cli", "qr", "--provider",
                              str(provider), "--year", str(YEAR), "--out", str(out)],
                             cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

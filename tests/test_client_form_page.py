@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from pages.client_form_parts import THROTTLE
 from surveys.access import SYSTEM
 from surveys.campaigns import close_campaign
+from surveys.clock import beijing_today
 from surveys.context import Context
 from surveys.db import read_session, run_write
 from surveys.form_a1 import ITEMS, item_label
@@ -284,4 +285,4 @@ def test_an_unexpected_error_shows_one_plain_message(env: dict[str, Any],
 def test_today_is_the_default_evaluation_date(env: dict[str, Any]) -> None:
     at = open_link(env["token"])
     assert not at.exception
-    assert at.date_input(key="form_w_date").value == min(date.today(), date(YEAR, 12, 31))
+    assert at.date_input(key="form_w_date").value == min(beijing_today(), date(YEAR, 12, 31))

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from analytics.eligibility import (
     CRITERIA,
+    EligibilityInputs,
     Facts,
     assess,
+    facts_from_inputs,
     gather_facts,
+    key_unit_at_year_end,
     provider_eligibility,
     renewals,
 )
@@ -200,3 +205,39 @@ def test_staff_of_another_provider_may_not_read(ctx: Context) -> None:
     stranger = Actor(username="x", role="staff", provider_id=pid + 1)
     with read_session(ctx.engine) as session, pytest.raises(PermissionDenied):
         provider_eligibility(session=session, actor=stranger, provider_id=pid, year=YEAR)
+
+
+# The key-unit flag counted is the one in force at the end of the assessed year (Beijing time).
+B = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(("trail", "year", "counted"), [
+    ([], 2026, False),
+    ([(datetime(2024, 3, 1, tzinfo=B), True)], 2026, True),
+    ([(datetime(2024, 3, 1, tzinfo=B), False), (datetime(2026, 12, 31, 23, 59, tzinfo=B), True)],
+     2026, True),
+    ([(datetime(2024, 3, 1, tzinfo=B), False), (datetime(2027, 1, 1, 0, 0, tzinfo=B), True)],
+     2026, False),
+    ([(datetime(2024, 3, 1, tzinfo=B), True), (datetime(2026, 6, 1, tzinfo=B), False)], 2026,
+     False),
+    ([(datetime(2024, 3, 1, tzinfo=B), True), (datetime(2026, 6, 1, tzinfo=B), False)], 2025,
+     True),
+    ([(datetime(2028, 1, 5, tzinfo=B), True)], 2026, True),  # registered later: first flag
+    ([(datetime(2024, 3, 1, tzinfo=B), False), (datetime(2026, 12, 31, 16, 30, tzinfo=UTC), True)],
+     2026, False),  # 16:30 UTC on Dec 31 is 00:30 on Jan 1 in Beijing
+])
+def test_key_unit_flag_at_the_end_of_the_year(trail: list[tuple[datetime, bool]], year: int,
+                                              counted: bool) -> None:
+    assert key_unit_at_year_end(trail, year) is counted
+
+
+def test_facts_from_inputs_reads_every_clause() -> None:
+    flagged = [(datetime(2020, 1, 1, tzinfo=B), True)]
+    inputs = EligibilityInputs(2026, (
+        (1, 2024, Decimal("100000")), (1, 2025, Decimal("100000")), (1, 2026, Decimal("150000.50")),
+        (2, 2026, Decimal("200000")), (3, 2022, Decimal("5")), (4, 2021, Decimal("7")),
+        (5, 2027, Decimal("9")),
+    ), {1: flagged, 3: flagged, 4: flagged})
+    facts = facts_from_inputs(inputs, Fraction(181, 2))
+    assert facts == Facts(units=2, contract_amount=Decimal("350000.50"), continuity=2,
+                          key_units_5y=2, units_5y=3, mean=Fraction(181, 2))

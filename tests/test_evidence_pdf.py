@@ -18,7 +18,7 @@ from analytics.evidence_pdf import render_evidence_pdf
 from surveys.context import Context, open_context
 from surveys.form_a1 import ITEMS
 from surveys.models import Response
-from surveys.records import canonical_fields
+from surveys.records import record_view, signed_parts
 from surveys.schema import upgrade
 from surveys.settings import Settings
 from tests.evidence_support import evidence, seed_year
@@ -62,7 +62,7 @@ def test_page_count_is_cover_summary_and_one_per_form(
         rendered: tuple[Path, EvidenceData, int]) -> None:
     path, data, summary_pages = rendered
     pages = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", str(path))).group(1))  # type: ignore[union-attr]
-    assert summary_pages == 1 and len(data.current) == 4
+    assert summary_pages == 3 and len(data.current) == 4  # summary, overrides, §5 data
     assert pages == 1 + summary_pages + len(data.current)
 
 
@@ -95,7 +95,7 @@ def test_each_form_page_reproduces_table_a1(rendered: tuple[Path, EvidenceData, 
     form_pages = pages[1 + summary_pages:]
     for response, text in zip(data.current, form_pages, strict=True):
         raw = {"response_id": response.id, "record_hash": response.record_hash,
-               "canonical": canonical_fields(response)}
+               "view": record_view(*signed_parts(response))}
         assert page_problems(raw, text) == []
         for item in ITEMS:
             assert item.name_zh in text
@@ -114,7 +114,7 @@ def test_page_problems_can_fail(rendered: tuple[Path, EvidenceData, int]) -> Non
     pages = pdf_pages_text(rendered[0].read_bytes())
     response: Response = data.current[0]
     raw = {"response_id": response.id, "record_hash": response.record_hash,
-           "canonical": {**canonical_fields(response), "total": response.total - 1}}
+           "view": {**record_view(*signed_parts(response)), "total": response.total - 1}}
     assert any("total" in p for p in page_problems(raw, pages[1 + summary_pages]))
     assert page_problems(raw, pages[2 + summary_pages])  # another form's page
 

@@ -124,8 +124,8 @@ def test_paper_forms_import_with_scan(ctx: Context, tmp_path: Path) -> None:
     assert paper_import(ctx, pid, text, tmp_path) == 2
     with read_session(ctx.engine) as s:
         stored = s.exec(select(Response).order_by(Response.id)).all()  # type: ignore[arg-type]
-    assert [(r.total, r.origin, r.scan_name) for r in stored] == [(100, "paper", "scan.pdf"),
-                                                                  (91, "paper", "")]
+    assert [(r.total, r.origin, r.scan_name) for r in stored] == [(100, "import", "scan.pdf"),
+                                                                  (91, "import", "")]
     assert stored[0].scan == b"%PDF-1.4 test scan" and stored[0].comment == "很好"
 
 

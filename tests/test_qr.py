@@ -107,7 +107,7 @@ def test_cli_writes_pngs_and_sheet(ctx: Context, cli_env: dict[str, str], tmp_pa
     provider, ids = _setup(ctx)
     out = tmp_path / "codes"
     result = subprocess.run(
-        [sys.executable, "-m", "surveys.cli", "qr", "--provider", str(provider), "--year",
+        [sys.executable, "-m", "cli", "qr", "--provider", str(provider), "--year",
          "2026", "--out", str(out), "--base-url", "http://192.168.7.7:8501/"],
         cwd=ROOT, env={**os.environ, **cli_env}, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -126,7 +126,7 @@ def test_cli_warns_about_loopback_and_rejects_unknown_year(
         ctx: Context, cli_env: dict[str, str], tmp_path: Path) -> None:
     provider, _ = _setup(ctx)
     env = {**os.environ, **cli_env}
-    command = [sys.executable, "-m", "surveys.cli", "qr", "--provider", str(provider),
+    command = [sys.executable, "-m", "cli", "qr", "--provider", str(provider),
                "--out", str(tmp_path / "o")]
     ok = subprocess.run(command + ["--year", "2026", "--base-url", "http://127.0.0.1:8501"],
                         cwd=ROOT, env=env, capture_output=True, text=True)

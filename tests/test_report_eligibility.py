@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from surveys.cli import main
+from cli.main import main
 from surveys.context import Context
 from tests.factories import make_client, make_provider, open_campaign, submit
 

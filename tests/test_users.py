@@ -8,9 +8,9 @@ import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from cli.main import app as cli_app
 from surveys import users
 from surveys.access import SYSTEM, Actor
-from surveys.cli import app as cli_app
 from surveys.context import Context
 from surveys.db import read_session, run_write
 from surveys.errors import Conflict, PermissionDenied, ValidationFailed

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from typer.testing import CliRunner
 
-from surveys.cli import app
+from cli.main import app
 from surveys.context import Context
 from surveys.db import read_session
 from surveys.keys import fingerprint

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -75,11 +76,46 @@ def test_tampered_record_is_flagged(stored: list, ctx: Context) -> None:
 
 
 def test_unknown_hash_is_not_found(stored: list) -> None:
-    for wanted in ("0" * 64, "not-a-hash", ""):
+    for wanted in ("0" * 64, "not-a-hash", "0000-0000-0000-0000"):
         at = _verify_page(wanted)
         assert not at.exception
         assert [w.value for w in at.warning] == ["未找到该记录。"]
         assert not at.success and not at.error and not at.text
+    at = _verify_page("")  # no code yet: only the box to type one
+    assert not at.exception and not at.warning and not at.success and not at.text
+    assert at.text_input[0].label.startswith("输入回执码")
+
+
+@pytest.mark.parametrize("shape", [str.upper, str.lower, lambda c: c.replace("-", " "),
+                                   lambda c: c.replace("-", "")])
+def test_a_receipt_code_finds_the_record(stored: list, shape: Any) -> None:
+    from surveys.records import receipt_code
+
+    record = stored[0]
+    at = _verify_page(shape(receipt_code(record.record_hash)))
+    assert not at.exception
+    assert len(at.success) == 1 and record.record_hash in _all_text(at)
+
+
+def test_a_client_sees_that_staff_replaced_its_web_form(ctx: Context,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from surveys.records import receipt_code
+    from tests.factories import submit_web
+
+    _point_app_at(monkeypatch, ctx)
+    provider = make_provider(ctx)
+    client = make_client(ctx, provider, "东城区文化馆", years={2026: "1000"})
+    open_campaign(ctx, provider, 2026)
+    web = submit_web(ctx, provider, client, 84, today=date(2026, 6, 20))
+    submit(ctx, provider, 2026, client, 97, signer="王五", reason="按纸质表",
+           today=date(2026, 6, 21))
+    at = _verify_page(receipt_code(web.record_hash))
+    assert not at.exception and len(at.success) == 1  # the client's own version is intact
+    replaced = [w.value for w in at.warning]
+    assert len(replaced) == 1 and "服务单位按纸质表录入" in replaced[0]
+    assert "北京时间" in replaced[0]
 
 
 def _sign_in(at: AppTest, ctx: Context) -> None:

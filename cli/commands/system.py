@@ -9,15 +9,16 @@ from pathlib import Path
 
 import typer
 
-from surveys.cli_commands.common import JsonOption, context, emit
-from surveys.keys import fingerprint, public_key_pem
-from surveys.schema import upgrade
+from cli.commands.common import JsonOption, context, emit
 
 APP_FILE = Path(__file__).resolve().parents[2] / "survey_app.py"
 
 
 def init(as_json: bool = JsonOption) -> None:
     """Create or upgrade the database schema and the installation's keys (idempotent)."""
+    from surveys.keys import fingerprint
+    from surveys.schema import upgrade
+
     ctx = context()
     revision = upgrade(ctx.engine)
     key = ctx.signer.public_key
@@ -28,6 +29,8 @@ def init(as_json: bool = JsonOption) -> None:
 
 def key_show(as_json: bool = JsonOption) -> None:
     """Print the public key that verifies every signed record."""
+    from surveys.keys import fingerprint, public_key_pem
+
     key = context().signer.public_key
     emit({"public_key_pem": public_key_pem(key), "fingerprint": fingerprint(key)}, as_json,
          public_key_pem(key) + f"fingerprint (SHA-256): {fingerprint(key)}")

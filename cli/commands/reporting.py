@@ -6,15 +6,15 @@ from typing import Any
 
 import typer
 
-from analytics.report import provider_year_report
-from surveys import demo
-from surveys.cli_commands.common import ACTOR, JsonOption, emit, read, write
+from cli.commands.common import ACTOR, JsonOption, emit, read, write
 
 
 def report(provider: int = typer.Option(..., "--provider", help="Provider id."),
            year: int = typer.Option(..., "--year", help="Year (YYYY)."),
            as_json: bool = JsonOption) -> None:
     """Print a provider's report for a year (counts, mean, items, star level)."""
+    from analytics.report import provider_year_report
+
     data = read(lambda ctx, s: provider_year_report(session=s, actor=ACTOR,
                                                     provider_id=provider, year=year))
     lines = [
@@ -40,6 +40,8 @@ def eligibility_lines(eligibility: dict[str, Any]) -> list[str]:
 
 def demo_cmd(as_json: bool = JsonOption) -> None:
     """Fill the database with a realistic demo provider (ten clients, three years)."""
+    from surveys import demo
+
     summary = write(lambda ctx, s: demo.load_demo(session=s, actor=ACTOR, signer=ctx.signer,
                                                   secret=ctx.link_secret))
     emit(summary, as_json, f"demo provider {summary['provider_id']} with "

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import typer
 
-from surveys.cli_commands.common import ACTOR, JsonOption, context, emit, read
+from cli.commands.common import ACTOR, JsonOption, context, emit, read, read_file
 from surveys.links import resolve_base_url
-from surveys.verify import verify_database
 
 
 def verify(file: Path | None = typer.Argument(None, help="An evidence bundle (.zip) to check "
@@ -18,6 +17,8 @@ def verify(file: Path | None = typer.Argument(None, help="An evidence bundle (.z
     if file is not None:
         _verify_bundle(file, as_json)
         return
+    from surveys.verify import verify_database
+
     result = read(lambda ctx, s: verify_database(s, ctx.signer.public_key))
     data = {"ok": result.ok, "records": result.records, "providers": result.providers,
             "key_fingerprint": result.key_fingerprint, "heads": result.heads,
@@ -32,11 +33,7 @@ def _verify_bundle(file: Path, as_json: bool) -> None:
     """Check an evidence bundle offline; exit 1 naming what fails."""
     from analytics.bundle_verify import verify_bundle
 
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        typer.echo(f"错误 / error: cannot read {file}: {exc.strerror}", err=True)
-        raise typer.Exit(1) from exc
+    data = read_file(file)
     result = verify_bundle(data)
     lines = [result.summary()] + [f"  - {p}" for p in result.problems]
     lines += [f"  note: {n}" for n in result.notes]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import typer
 
-from surveys import campaigns, invitations, response_import
-from surveys.cli_commands.common import ACTOR, JsonOption, context, emit, read, write
-from surveys.cli_commands.registry import _read_file
+from cli.commands.common import ACTOR, JsonOption, context, emit, read, read_file, write
+from surveys.clock import beijing_today
 from surveys.links import is_loopback_url, resolve_base_url
 
 campaign_app = typer.Typer(help="Annual callback campaigns (年度回访).", no_args_is_help=True)
@@ -27,6 +26,8 @@ def campaign_open(provider: int = ProviderOpt, year: int = YearOpt,
                                                          help="Closing date YYYY-MM-DD."),
                   as_json: bool = JsonOption) -> None:
     """Open the year's campaign: one invitation per client with a contract that year."""
+    from surveys import campaigns
+
     closes_on = closes.date() if closes else None
     campaign, added = write(lambda ctx, s: campaigns.open_campaign(
         session=s, actor=ACTOR, secret=ctx.link_secret, provider_id=provider, year=year,
@@ -40,6 +41,8 @@ def campaign_open(provider: int = ProviderOpt, year: int = YearOpt,
 def campaign_close(provider: int = ProviderOpt, year: int = YearOpt,
                    as_json: bool = JsonOption) -> None:
     """Close the year's campaign: links then show receipts read-only."""
+    from surveys import campaigns
+
     campaign = write(lambda ctx, s: campaigns.close_campaign(session=s, actor=ACTOR,
                                                              provider_id=provider, year=year))
     emit({"campaign_id": campaign.id, "year": campaign.year, "open": False}, as_json,
@@ -49,6 +52,8 @@ def campaign_close(provider: int = ProviderOpt, year: int = YearOpt,
 def links(provider: int = ProviderOpt, year: int = YearOpt,
           base_url: str | None = BaseUrlOpt, as_json: bool = JsonOption) -> None:
     """Print each invited client's form link."""
+    from surveys import invitations
+
     ctx = context()
     base = resolve_base_url(base_url or ctx.settings.base_url, ctx.settings.port)
     if is_loopback_url(base):
@@ -64,10 +69,12 @@ def links(provider: int = ProviderOpt, year: int = YearOpt,
 def response_import_cmd(file: Path, provider: int = ProviderOpt, year: int = YearOpt,
                         as_json: bool = JsonOption) -> None:
     """Import paper forms from .csv or .xlsx (all rows or none); stored with origin 'paper'."""
-    data = _read_file(file)
+    from surveys import response_import
+
+    data = read_file(file)
     stored = write(lambda ctx, s: response_import.import_paper_forms(
         session=s, actor=ACTOR, signer=ctx.signer, provider_id=provider, year=year, data=data,
-        filename=file.name, today=date.today(), base_dir=file.resolve().parent))
+        filename=file.name, today=beijing_today(), base_dir=file.resolve().parent))
     emit({"stored": stored}, as_json, f"{stored} paper forms stored")
 
 

@@ -6,8 +6,7 @@ import os
 
 import typer
 
-from surveys import users
-from surveys.cli_commands.common import ACTOR, JsonOption, emit, read, write
+from cli.commands.common import ACTOR, JsonOption, emit, read, write
 
 PASSWORD_ENV = "STAR_SURVEY_PASSWORD"
 user_app = typer.Typer(help="Workspace accounts (admin, staff, assessor).", no_args_is_help=True)
@@ -27,6 +26,8 @@ def user_add(username: str,
              provider: int | None = typer.Option(None, help="Provider id (staff only)."),
              as_json: bool = JsonOption) -> None:
     """Add an account; the password comes from a hidden prompt or STAR_SURVEY_PASSWORD."""
+    from surveys import users
+
     password = _password()
     account = write(lambda ctx, s: users.create_user(
         session=s, actor=ACTOR, username=username, password=password, role=role,
@@ -39,6 +40,8 @@ def user_add(username: str,
 @user_app.command("list")
 def user_list(as_json: bool = JsonOption) -> None:
     """List accounts (never their password hashes)."""
+    from surveys import users
+
     rows = read(lambda ctx, s: [
         {"username": a.username, "role": a.role, "provider_id": a.provider_id,
          "active": a.active, "failed_logins": a.failed_logins,
@@ -52,6 +55,8 @@ def user_list(as_json: bool = JsonOption) -> None:
 @user_app.command("password")
 def user_password(username: str) -> None:
     """Set an account's password (and unlock it)."""
+    from surveys import users
+
     password = _password()
     write(lambda ctx, s: users.change_password(session=s, actor=ACTOR, username=username,
                                                new_password=password))
@@ -61,6 +66,8 @@ def user_password(username: str) -> None:
 @user_app.command("disable")
 def user_disable(username: str) -> None:
     """Disable an account: it can no longer sign in."""
+    from surveys import users
+
     write(lambda ctx, s: users.set_active(session=s, actor=ACTOR, username=username,
                                           active=False))
     typer.echo(f"account {username} disabled")
@@ -69,6 +76,8 @@ def user_disable(username: str) -> None:
 @user_app.command("enable")
 def user_enable(username: str) -> None:
     """Enable (and unlock) an account."""
+    from surveys import users
+
     write(lambda ctx, s: users.set_active(session=s, actor=ACTOR, username=username,
                                           active=True))
     typer.echo(f"account {username} enabled")

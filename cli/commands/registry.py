@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 
-from surveys import client_import, clients, providers
-from surveys.cli_commands.common import ACTOR, JsonOption, emit, read, write
+from cli.commands.common import ACTOR, JsonOption, emit, read, read_file, write
 
 provider_app = typer.Typer(help="Providers (服务单位).", no_args_is_help=True)
 client_app = typer.Typer(help="Client units (用户单位).", no_args_is_help=True)
@@ -17,6 +16,8 @@ client_app = typer.Typer(help="Client units (用户单位).", no_args_is_help=Tr
 def provider_add(name: str, department: str = "", manager: str = "", phone: str = "",
                  as_json: bool = JsonOption) -> None:
     """Add a provider and print its id."""
+    from surveys import providers
+
     new_id = write(lambda ctx, s: providers.create_provider(
         session=s, actor=ACTOR, name=name, department=department, manager=manager,
         phone=phone).id)
@@ -26,6 +27,8 @@ def provider_add(name: str, department: str = "", manager: str = "", phone: str 
 @provider_app.command("list")
 def provider_list(as_json: bool = JsonOption) -> None:
     """List providers."""
+    from surveys import providers
+
     rows = read(lambda ctx, s: [p.model_dump(exclude={"created_at"})
                                 for p in providers.list_providers(session=s, actor=ACTOR)])
     emit(rows, as_json, "\n".join(f"{r['id']}\t{r['name']}\t{r['manager']}\t{r['phone']}"
@@ -39,6 +42,8 @@ def client_add(name: str, provider: int = typer.Option(..., help="Provider id.")
                                              help="A key-protection unit (重点保卫单位)."),
                as_json: bool = JsonOption) -> None:
     """Add a client unit to a provider and print its id."""
+    from surveys import clients
+
     new_id = write(lambda ctx, s: clients.create_client(
         session=s, actor=ACTOR, provider_id=provider, name=name, department=department,
         manager=manager, phone=phone, key_unit=key_unit).id)
@@ -49,6 +54,8 @@ def client_add(name: str, provider: int = typer.Option(..., help="Provider id.")
 def client_list(provider: int = typer.Option(..., help="Provider id."),
                 as_json: bool = JsonOption) -> None:
     """List a provider's client units."""
+    from surveys import clients
+
     rows = read(lambda ctx, s: [c.model_dump(exclude={"created_at"}) for c in
                                 clients.list_clients(session=s, actor=ACTOR,
                                                      provider_id=provider)])
@@ -62,6 +69,8 @@ def client_contract(client: int = typer.Option(..., help="Client id."),
                     amount: str = typer.Option(..., help="Contract amount in CNY."),
                     as_json: bool = JsonOption) -> None:
     """Record that the provider served the client in a year under a contract of an amount."""
+    from surveys import clients
+
     contract = write(lambda ctx, s: clients.set_contract(session=s, actor=ACTOR,
                                                          client_id=client, year=year,
                                                          amount=amount))
@@ -74,22 +83,15 @@ def client_contract(client: int = typer.Option(..., help="Client id."),
 def client_import_cmd(file: Path, provider: int = typer.Option(..., help="Provider id."),
                       as_json: bool = JsonOption) -> None:
     """Import clients from .csv or .xlsx (all rows or none)."""
-    data = _read_file(file)
+    from surveys import client_import
+
+    data = read_file(file)
     summary = write(lambda ctx, s: client_import.import_clients(
         session=s, actor=ACTOR, provider_id=provider, data=data, filename=file.name))
     emit({"created": summary.created, "updated": summary.updated,
           "contracts": summary.contracts, "rows": summary.rows}, as_json,
          f"{summary.rows} rows: {summary.created} clients created, {summary.updated} updated, "
          f"{summary.contracts} contract years")
-
-
-def _read_file(file: Path) -> bytes:
-    """Return a file's bytes, or exit with a clear message."""
-    try:
-        return file.read_bytes()
-    except OSError as exc:
-        typer.echo(f"错误 / error: cannot read {file}: {exc.strerror}", err=True)
-        raise typer.Exit(1) from exc
 
 
 def register(app: typer.Typer) -> None:

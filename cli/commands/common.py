@@ -1,17 +1,24 @@
-"""Helpers shared by CLI commands: the context, output, running a domain call."""
+"""Helpers shared by CLI commands: the context, output, running a domain call.
+
+Imports here stay light (typer and the standard library): the domain and the database driver
+load when a command first touches the context.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
-from sqlmodel import Session
 
 from surveys.access import SYSTEM
-from surveys.context import Context, open_context
-from surveys.db import read_session, run_write
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from surveys.context import Context
 
 T = TypeVar("T")
 ACTOR = SYSTEM  # whoever can run the CLI owns the database file: an administrator
@@ -21,17 +28,23 @@ JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 def context() -> Context:
     """Return the context configured by the environment."""
+    from surveys.context import open_context
+
     return open_context()
 
 
 def write(work: Callable[[Context, Session], T]) -> T:
     """Return work's result after running it in one write transaction."""
+    from surveys.db import run_write
+
     ctx = context()
     return run_write(ctx.engine, lambda session: work(ctx, session))
 
 
 def read(work: Callable[[Context, Session], T]) -> T:
     """Return work's result after running it in a read session."""
+    from surveys.db import read_session
+
     ctx = context()
     with read_session(ctx.engine) as session:
         return work(ctx, session)
@@ -43,3 +56,12 @@ def emit(value: Any, as_json: bool, text: str | None = None) -> None:
         typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
     else:
         typer.echo(text if text is not None else str(value))
+
+
+def read_file(file: Path) -> bytes:
+    """Return a file's bytes, or exit with a clear message."""
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        typer.echo(f"错误 / error: cannot read {file}: {exc.strerror}", err=True)
+        raise typer.Exit(1) from exc

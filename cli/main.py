@@ -1,4 +1,8 @@
-"""The star-survey command line: thin commands over the domain functions."""
+"""The star-survey command line: thin commands over the domain functions.
+
+Start-up stays light: command modules import typer only, and each command imports the domain
+(SQLModel, fpdf, pandas, analytics) when it runs, so ``star-survey --help`` starts quickly.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +10,18 @@ import sys
 
 import typer
 
-from surveys.cli_commands import campaign, evidence, maintenance, qr, registry, reporting, system
-from surveys.cli_commands.users import register as register_user_commands
-from surveys.errors import SurveyError, ValidationFailed
+from cli.commands import campaign, evidence, maintenance, qr, registry, reporting, system, users
 
 app = typer.Typer(help="star-survey: T/BAX Table A.1 annual client evaluations.",
                   no_args_is_help=True, add_completion=False)
-system.register(app)
-registry.register(app)
-campaign.register(app)
-reporting.register(app)
-evidence.register(app)
-register_user_commands(app)
-qr.register(app)
-maintenance.register(app)
+for module in (system, registry, campaign, reporting, evidence, users, qr, maintenance):
+    module.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; domain errors go to stderr with exit status 1."""
+    from surveys.errors import SurveyError, ValidationFailed
+
     try:
         app(args=argv, prog_name="star-survey")
     except ValidationFailed as exc:

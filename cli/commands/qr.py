@@ -6,9 +6,8 @@ from pathlib import Path
 
 import typer
 
-from surveys.cli_commands.common import ACTOR, JsonOption, context, emit, read
+from cli.commands.common import ACTOR, JsonOption, context, emit, read
 from surveys.links import is_loopback_url, resolve_base_url
-from surveys.qr import SHEET_NAME, campaign_cards, png_names, qr_png, qr_sheet_pdf
 
 
 def qr(provider: int = typer.Option(..., "--provider", help="Provider id."),
@@ -18,6 +17,8 @@ def qr(provider: int = typer.Option(..., "--provider", help="Provider id."),
                                            "STAR_SURVEY_BASE_URL, else the network address)."),
        as_json: bool = JsonOption) -> None:
     """Write one QR PNG per invited client and qr-sheet.pdf (A4 cut-out cards)."""
+    from surveys.qr import SHEET_NAME, campaign_cards, png_names, qr_png, qr_sheet_pdf
+
     ctx = context()
     base = resolve_base_url(base_url or ctx.settings.base_url, ctx.settings.port)
     if is_loopback_url(base):

@@ -1,0 +1,1 @@
+"""The star-survey command line: an interface over the domain, like ``pages/``."""

@@ -1,0 +1,5 @@
+"""``python -m cli``: the star-survey command line."""
+
+from cli.main import main
+
+main()

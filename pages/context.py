@@ -1,0 +1,19 @@
+"""The installation context every page shares (cached by database URL; holds no per-user data)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from surveys.context import Context, open_context
+from surveys.settings import get_settings
+
+
+@st.cache_resource(show_spinner=False)
+def _context_for(db_url: str) -> Context:
+    """Return the installation context for a database URL (shared: holds no per-user data)."""
+    return open_context(get_settings())
+
+
+def app_context() -> Context:
+    """Return the context for the configured database."""
+    return _context_for(get_settings().db_url)

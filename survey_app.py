@@ -9,8 +9,11 @@ import streamlit as st
 
 from pages.auth import needs_setup, signed_in_actor
 from pages.common import current_lang, t
+from pages.context import app_context
 from pages.ws import account_box
 from surveys.access import ROLES
+from surveys.anchor_worker import AnchorWorker, start_worker
+from surveys.settings import get_settings
 
 HERE = Path(__file__).resolve().parent
 PUBLIC_FORM = "pages/client_form.py"
@@ -37,9 +40,17 @@ def _page(path: str, title_key: str, url_path: str, *, default: bool = False) ->
     return st.Page(str(HERE / path), title=t(title_key), url_path=url_path, default=default)
 
 
+@st.cache_resource(show_spinner=False)
+def _anchor_worker(db_url: str) -> AnchorWorker | None:
+    """Start this process's anchoring thread for a database, once (None without a TSA)."""
+    context = app_context()
+    return start_worker(context.engine, context.settings)
+
+
 def main() -> None:
     """Route a client link to the form alone; everything else to the workspace."""
     st.set_page_config(page_title=t("app_title"), page_icon="⭐", layout="centered")
+    _anchor_worker(get_settings().db_url)  # RFC 3161 anchoring runs beside, never in, requests
     current_lang()
     if st.query_params.get("t"):
         # A client link: only the form is reachable from here.

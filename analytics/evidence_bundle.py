@@ -13,10 +13,12 @@ from analytics.eligibility_json import inputs_to_json
 from analytics.evidence_data import STAR_NAMES, EvidenceData
 from analytics.evidence_pdf import RenderedPDF, render_evidence_pdf, scan_file_name
 from analytics.evidence_tables import TableRow, csv_bytes, row_from_fields, xlsx_bytes
+from analytics.pdf_signing import sign_pdf
 from surveys.form_a1 import FORM_ID
 from surveys.keys import Signer
 from surveys.models import Response
 from surveys.records import RECORD_FORMATS, canonical_bytes, sha256_hex
+from surveys.settings import Settings
 
 BUNDLE_FORMAT = "star-survey/bundle/2"
 MANIFEST = "manifest.json"
@@ -127,8 +129,12 @@ def build_manifest(data: EvidenceData, files: dict[str, bytes], signer: Signer,
     return manifest
 
 
-def build_bundle(data: EvidenceData, signer: Signer, progress: Progress | None = None) -> bytes:
-    """Return the zip bytes of the evidence bundle, reporting progress as pages are drawn."""
+def build_bundle(data: EvidenceData, signer: Signer, progress: Progress | None = None, *,
+                 pdf_settings: Settings | None = None) -> bytes:
+    """Return the zip bytes of the evidence bundle, reporting progress as pages are drawn.
+
+    With pdf_settings, evidence.pdf is signed (PAdES) and timestamped by its TSAs (tsa).
+    """
     steps = len(data.current) + 4
 
     def note(done: int, _total: int, label: str) -> None:
@@ -136,8 +142,11 @@ def build_bundle(data: EvidenceData, signer: Signer, progress: Progress | None =
             progress(done, steps, label)
 
     rendered = render_evidence_pdf(data, note)
+    pdf = rendered.content
+    if pdf_settings is not None:  # tsa: the PDF signature, over the PDF exactly as rendered
+        pdf = sign_pdf(pdf, settings=pdf_settings, timestamp_urls=pdf_settings.tsa_urls)
     current, history = table_rows(data)
-    files = {"evidence.pdf": rendered.content, "responses.csv": csv_bytes([*current, *history]),
+    files = {"evidence.pdf": pdf, "responses.csv": csv_bytes([*current, *history]),
              "responses.xlsx": xlsx_bytes(summary_pairs(data), current, history)}
     files.update(_attachments(data))
     note(steps - 1, steps, "tables")

@@ -10,11 +10,21 @@ import sys
 
 import typer
 
-from cli.commands import campaign, evidence, maintenance, qr, registry, reporting, system, users
+from cli.commands import (
+    anchoring,
+    campaign,
+    evidence,
+    maintenance,
+    qr,
+    registry,
+    reporting,
+    system,
+    users,
+)
 
 app = typer.Typer(help="star-survey: T/BAX Table A.1 annual client evaluations.",
                   no_args_is_help=True, add_completion=False)
-for module in (system, registry, campaign, reporting, evidence, users, qr, maintenance):
+for module in (system, registry, campaign, reporting, evidence, users, qr, maintenance, anchoring):
     module.register(app)
 
 

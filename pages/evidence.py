@@ -51,7 +51,8 @@ if st.button(t("ev_build"), key="ev_build", type="primary"):
             data = collect_evidence(
                 session=session, actor=actor, signer=ctx.signer, provider_id=provider_id,
                 year=year, base_url=resolve_base_url(ctx.settings.base_url, ctx.settings.port))
-        st.session_state["ev_bundle"] = (wanted, build_bundle(data, ctx.signer, progress),
+        st.session_state["ev_bundle"] = (wanted, build_bundle(data, ctx.signer, progress,
+                                                                pdf_settings=ctx.settings),
                                          len(data.current),
                                          data.head.record_hash if data.head else "",
                                          data.key_fingerprint)

@@ -247,6 +247,44 @@ def _key_unit_changed(_mapper: Mapper[Client], connection: Connection, client: C
         _note_key_unit(connection, client)
 
 
+class ChainAnchor(SQLModel, table=True):
+    """An RFC 3161 token over a provider's chain head: by the TSA's word, the head existed by then."""
+
+    __tablename__ = "chain_anchor"
+    __table_args__ = (
+        UniqueConstraint("provider_id", "head_seq", "head_hash", "tsa_url",
+                         name="uq_chain_anchor_head_tsa"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id")
+    head_seq: int
+    head_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    tsa_url: str = Field(sa_column=Column(String(500), nullable=False))
+    token: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # DER TimeStampToken
+    gen_time: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class AnchorSchedule(SQLModel, table=True):
+    """When a provider's head may next be sent to a TSA, shared by every app process."""
+
+    __tablename__ = "anchor_schedule"
+
+    provider_id: int = Field(foreign_key="provider.id", primary_key=True)
+    tsa_url: str = Field(sa_column=Column(String(500), primary_key=True))
+    next_attempt_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False))
+    failures: int = Field(default=0)  # consecutive failed attempts (backoff grows with them)
+    last_attempt_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    last_success_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    last_error: str = Field(default="", sa_column=Column(String(500), nullable=False))
+
+
 class FormDraft(SQLModel, table=True):
     """A client's unsubmitted form, one per invitation: never counted, never chained or signed.
 

@@ -20,6 +20,10 @@ class Settings:
     link_secret: str | None = None
     port: int = 8501
     session_minutes: int = 30  # workspace sign-in expires after this much inactivity
+    tsa_urls: tuple[str, ...] = ()  # RFC 3161 TSAs that anchor the chain heads (one token each)
+    tsa_roots: tuple[Path, ...] = ()  # PEM files of the TSA roots tokens must chain to
+    pdf_cert: Path | None = None  # a CA-issued certificate for signing evidence.pdf
+    pdf_key: Path | None = None  # its private key (PEM, unencrypted)
 
     @property
     def signing_key_path(self) -> Path:
@@ -30,6 +34,21 @@ class Settings:
     def link_secret_path(self) -> Path:
         """Return where the secret that derives link tokens lives when not given inline."""
         return self.data_dir / "link-secret"
+
+    @property
+    def pdf_cert_path(self) -> Path:
+        """Return the certificate that signs evidence.pdf (default: self-signed, under data/)."""
+        return self.pdf_cert or self.data_dir / "pdf-signing-cert.pem"
+
+    @property
+    def pdf_key_path(self) -> Path:
+        """Return the private key that signs evidence.pdf."""
+        return self.pdf_key or self.data_dir / "pdf-signing-key.pem"
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    """Return the non-empty, stripped items of a comma-separated setting."""
+    return tuple(item.strip() for item in (value or "").split(",") if item.strip())
 
 
 def get_settings(env: dict[str, str] | None = None) -> Settings:
@@ -43,4 +62,8 @@ def get_settings(env: dict[str, str] | None = None) -> Settings:
         link_secret=env.get("STAR_SURVEY_LINK_SECRET") or None,
         port=int(env.get("STAR_SURVEY_PORT") or 8501),
         session_minutes=int(env.get("STAR_SURVEY_SESSION_MINUTES") or 30),
+        tsa_urls=_list(env.get("STAR_SURVEY_TSA_URL")),
+        tsa_roots=tuple(Path(p) for p in _list(env.get("STAR_SURVEY_TSA_ROOTS"))),
+        pdf_cert=Path(env["STAR_SURVEY_PDF_CERT"]) if env.get("STAR_SURVEY_PDF_CERT") else None,
+        pdf_key=Path(env["STAR_SURVEY_PDF_KEY"]) if env.get("STAR_SURVEY_PDF_KEY") else None,
     )

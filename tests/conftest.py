@@ -101,3 +101,4 @@ def cli_env(settings: Settings, ctx: Context) -> dict[str, str]:
 
 
 from tests.browser_support import browser, desktop_page, phone_page  # noqa: E402,F401
+from tests.tsa_support import local_tsa  # noqa: E402,F401  (a real RFC 3161 TSA on loopback)

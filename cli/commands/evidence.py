@@ -57,7 +57,7 @@ def export(provider: int = typer.Option(..., "--provider", help="Provider id."),
     base = resolve_base_url(base_url or ctx.settings.base_url, ctx.settings.port)
     data = read(lambda c, s: collect_evidence(session=s, actor=ACTOR, signer=c.signer,
                                               provider_id=provider, year=year, base_url=base))
-    bundle = build_bundle(data, ctx.signer)
+    bundle = build_bundle(data, ctx.signer, pdf_settings=ctx.settings)
     out.write_bytes(bundle)
     emit({"file": str(out), "bytes": len(bundle), "responses": len(data.current),
           "head_hash": data.head.record_hash if data.head else None,

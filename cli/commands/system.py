@@ -16,6 +16,8 @@ APP_FILE = Path(__file__).resolve().parents[2] / "survey_app.py"
 
 def init(as_json: bool = JsonOption) -> None:
     """Create or upgrade the database schema and the installation's keys (idempotent)."""
+    from analytics.pdf_signing import ensure_pdf_identity
+    from surveys.errors import SurveyError
     from surveys.keys import fingerprint
     from surveys.schema import upgrade
 
@@ -23,8 +25,14 @@ def init(as_json: bool = JsonOption) -> None:
     revision = upgrade(ctx.engine)
     key = ctx.signer.public_key
     _ = ctx.link_secret
-    emit({"revision": revision, "key_fingerprint": fingerprint(key)}, as_json,
-         f"database ready (schema {revision}); signing key {fingerprint(key)[:16]}")
+    try:
+        pdf_cert = ensure_pdf_identity(ctx.settings).fingerprint  # signs evidence.pdf (tsa)
+    except ValueError as exc:
+        raise SurveyError(str(exc)) from exc
+    emit({"revision": revision, "key_fingerprint": fingerprint(key),
+          "pdf_cert_fingerprint": pdf_cert}, as_json,
+         f"database ready (schema {revision}); signing key {fingerprint(key)[:16]}; "
+         f"PDF certificate {pdf_cert[:16]}")
 
 
 def key_show(as_json: bool = JsonOption) -> None:

@@ -1,7 +1,7 @@
 """drafts: the client's unsubmitted form, one per invitation (issue 11)
 
 Revision ID: 0006_drafts
-Revises: 0004_provenance
+Revises: 0005_chain_anchor
 Create Date: 2026-11-29 22:00:00
 
 Drafts are not answers: they are never counted, signed or chained, and they are deleted when the
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = '0006_drafts'
-down_revision = '0004_provenance'  # chained after main's 0004 (merged)
+down_revision = '0005_chain_anchor'  # chained after main's 0004 and 0005 (merged)
 branch_labels = None
 depends_on = None
 

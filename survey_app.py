@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import streamlit as st
@@ -59,8 +60,13 @@ def main() -> None:
         page = st.navigation([_page(PUBLIC_VERIFY, "nav_verify", "verify", default=True)],
                              position="hidden")
     else:
-        page = _workspace()
-    page.run()
+        _workspace().run()
+        return
+    try:  # a public page: any exception becomes the one plain message, logged here
+        page.run()
+    except Exception:
+        logging.getLogger("star_survey.public").exception("public page failed")
+        st.error(t("public_error"))
 
 
 def _workspace() -> st.Page:

@@ -42,12 +42,12 @@ def run() -> list[Row]:
     """Return time-to-usable and bytes of the form page against a one-line Streamlit page."""
     from playwright.sync_api import sync_playwright
 
-    from surveys.form_a1 import ITEMS, item_label
     from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, running_app
     from tests.form_driver import install, server_env
 
-    def form_ready(page: Any) -> None:
-        page.get_by_label(item_label(ITEMS[0]), exact=True).wait_for(timeout=60000)
+    def form_ready(page: Any) -> None:  # the first score can be tapped
+        page.locator(".st-key-form_w_item1").get_by_role("radio", name="0", exact=True).wait_for(
+            timeout=60000)
 
     def hello_ready(page: Any) -> None:
         page.get_by_text("你好 hello").wait_for(timeout=60000)

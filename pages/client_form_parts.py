@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
+import threading
 import time
-import uuid
 from collections.abc import Callable
 
 import streamlit as st
@@ -14,11 +13,31 @@ from pages.common import app_context, t
 from surveys.form_a1 import ITEMS, MAX_TOTAL, TOTAL_NAME_EN, TOTAL_NAME_ZH
 from surveys.links import resolve_base_url
 from surveys.models import Response
-from surveys.receipts import receipt_filename, receipt_of, receipt_pdf
+from surveys.qr import qr_png
+from surveys.receipts import receipt_filename, receipt_of, receipt_pdf, receipt_png
 from surveys.text import markdown_literal
 from surveys.throttle import Throttle
 
-THROTTLE = Throttle()  # one per server process: bad links are counted per browser
+THROTTLE = Throttle()  # one per server process: bad links are counted per client address
+
+
+class _Every:
+    """Says when a periodic job is due; one per process (page files re-run, modules do not)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.last = seconds, float("-inf")
+        self._lock = threading.Lock()
+
+    def due(self, now: float) -> bool:
+        """Return True at most once per period."""
+        with self._lock:
+            if now - self.last < self.seconds:
+                return False
+            self.last = now
+            return True
+
+
+PURGE_CLOCK = _Every(600.0)  # drafts of revoked links and closed campaigns, every 10 minutes
 
 
 def md_escape(text: str) -> str:
@@ -27,13 +46,13 @@ def md_escape(text: str) -> str:
 
 
 def browser_key() -> str:
-    """Return the key bad links are counted under: the browser's cookie, else the session."""
-    cookie = st.context.cookies.get("_streamlit_xsrf") if st.context.cookies else None
-    if cookie:
-        return "c:" + hashlib.sha256(cookie.encode()).hexdigest()[:24]
-    if "form_throttle_key" not in st.session_state:
-        st.session_state["form_throttle_key"] = uuid.uuid4().hex
-    return "s:" + str(st.session_state["form_throttle_key"])
+    """Return the key bad links are counted under: the client's address, which a reload keeps.
+
+    uvicorn takes the address from X-Forwarded-For only when the connection comes from a
+    trusted proxy (FORWARDED_ALLOW_IPS, default loopback); Streamlit reports loopback as None.
+    """
+    address = st.context.ip_address
+    return "ip:" + (address if isinstance(address, str) and address else "loopback")
 
 
 def guard_lookup(key: str) -> None:
@@ -71,30 +90,70 @@ def score_table(scores: tuple[int, ...] | list[int], total: int) -> str:
     return "\n".join(rows)
 
 
+def verify_url(record: Response) -> str:
+    """Return the public verification link of a stored version."""
+    settings = app_context().settings
+    return f"{resolve_base_url(settings.base_url, settings.port)}/?h={record.record_hash}"
+
+
+def _verify_qr(record_hash: str, url: str) -> bytes:
+    """Return the verification QR code, made once per session and version (public data)."""
+    kept = st.session_state.get("form_qr")
+    if not kept or kept[0] != record_hash:
+        kept = (record_hash, qr_png(url, box_size=4, border=2, mask_pattern=2))
+        st.session_state["form_qr"] = kept
+    return bytes(kept[1])
+
+
 def _pdf_maker(record: Response) -> Callable[[], bytes]:
     """Return a function that makes the receipt PDF when the client asks for it."""
-    settings = app_context().settings
-    verify_url = f"{resolve_base_url(settings.base_url, settings.port)}/?h={record.record_hash}"
-    receipt, signature = receipt_of(record), record.signature_png
+    url, receipt = verify_url(record), receipt_of(record)
+    signature, seal = record.signature_png, record.seal_image
 
     def make() -> bytes:
         """Return the receipt PDF (runs on Streamlit's download thread)."""
-        return receipt_pdf(receipt, signature_png=signature, verify_url=verify_url)
+        return receipt_pdf(receipt, signature_png=signature, verify_url=url, seal_image=seal)
 
     return make
 
 
 def render_receipt(record: Response) -> None:
-    """Show the receipt of a stored version with its PDF download."""
+    """Show the receipt of a stored version: code, facts, verification link and QR, PDF, PNG."""
     receipt = receipt_of(record)
-    with st.container(border=True):
+    with st.container(border=True, key="form_receipt_box"):
         st.subheader(t("form_receipt"))
+        st.markdown(f"{t('form_receipt_code')}: **`{receipt.code}`** · "
+                    f"{t('form_version').format(version=receipt.version)}")
         left, right = st.columns(2)
         left.metric(t("form_total"), f"{receipt.total} / {MAX_TOTAL}")
         right.metric(t("form_date"), receipt.evaluation_date.isoformat())
-        st.markdown(f"{t('form_receipt_code')}: **`{receipt.code}`** · "
-                    f"{t('form_version').format(version=receipt.version)}")
+        signer = md_escape(receipt.signer_name) + (
+            f"（{md_escape(receipt.signer_title)}）" if receipt.signer_title else "")
+        lines = [f"{t('form_signer_line')}: {signer}",
+                 f"{t('form_submitted_at')}: {receipt.beijing_time(lang())}"]
+        if receipt.comment:
+            lines.append(f"{t('form_comment_line')}: {md_escape(receipt.comment)}")
+        st.markdown("  \n".join(lines))
+        if record.seal_image:
+            st.image(record.seal_image, caption=t("form_seal_line"), width=160)
         st.markdown(score_table(receipt.scores, receipt.total))
+        url = verify_url(record)
+        st.markdown(f"**{t('form_verify')}**: [{url}]({url})")
+        st.image(_verify_qr(record.record_hash, url), width=140, caption=t("form_verify_help"))
         st.download_button(t("form_download"), data=_pdf_maker(record),
                            file_name=receipt_filename(receipt), mime="application/pdf",
                            key=f"form_dl_{record.record_hash[:12]}", width="stretch")
+        shown = st.session_state.get("form_png_for") == record.record_hash
+        if shown or st.button(t("form_image"), width="stretch", key="form_png_btn"):
+            st.session_state["form_png_for"] = record.record_hash
+            st.image(receipt_png(receipt, signature_png=record.signature_png,
+                                 seal_image=record.seal_image, verify_url=url),
+                     caption=t("form_image_help"), width="stretch")
+
+
+def render_gone(reason: str, provider: dict[str, str]) -> None:
+    """Say that the link stopped working mid-fill, that nothing was saved, and whom to call."""
+    st.error(t("form_gone_revoked" if reason == "revoked" else "form_gone_closed"))
+    phone = f"（{provider.get('phone')}）" if provider.get("phone") else ""
+    st.warning(t("form_gone_nothing") + "\n\n" + t("form_gone_contact").format(
+        provider=md_escape(provider.get("name", "")), phone=md_escape(phone)))

@@ -118,6 +118,10 @@ def close_campaign(*, session: Session, actor: Actor, provider_id: int, year: in
     campaign.is_open = False
     session.add(campaign)
     session.flush()
+    from surveys.drafts import delete_campaign_drafts  # form drafts end with the campaign
+
+    assert campaign.id is not None
+    delete_campaign_drafts(session=session, campaign_id=campaign.id)
     record_change(session, actor, "campaign_close", "campaign", campaign.id, provider_id, before,
                   campaign)
     return campaign

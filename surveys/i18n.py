@@ -395,3 +395,61 @@ def tr(key: str, lang: str = DEFAULT_LANG) -> str:
     if pair is None:
         return key
     return pair[1] if lang == "en" else pair[0]
+
+# Client form as good as the best phone forms (issue 11; owner: form).
+STRINGS.update({
+    "form_required_note": ("带 * 的为必填项。填写内容会自动暂存：刷新、切到后台或断网都不会丢失；"
+                           "点「确认提交」之前不算提交。",
+                           "Fields marked * are required. What you enter is kept as you go: a "
+                           "reload, switching apps or losing signal loses nothing; nothing counts "
+                           "until you press 'Confirm and submit'."),
+    "form_tap_score": ("点一下分数即可评分，再点一次可取消。", "Tap a score to choose it; tap again "
+                                                     "to clear it."),
+    "form_draft_restored": ("已恢复您上次填写的内容。", "Your earlier answers were restored."),
+    "form_seal_help": ("可拍照或从相册选择，20 MB 以内（JPEG、PNG、HEIC）。照片会缩小并去掉拍摄位置等"
+                       "信息后保存。", "Take a photo or pick one, up to 20 MB (JPEG, PNG, HEIC). "
+                       "It is stored downscaled, without location or camera data."),
+    "form_seal_attached": ("✓ 已附公章照片", "✓ Seal photo attached"),
+    "form_seal_remove": ("移除公章照片", "Remove the seal photo"),
+    "form_seal_previous": ("沿用上一版的公章照片（可移除或重新上传）",
+                           "The seal photo of the previous version is kept (remove or replace "
+                           "it)"),
+    "form_gone_revoked": ("此评价链接已被服务单位撤销。", "This link was revoked by the provider."),
+    "form_gone_closed": ("本年度回访已结束，评价表不能再提交。",
+                         "The callback has closed; the form can no longer be submitted."),
+    "form_gone_nothing": ("您填写的内容没有提交，也没有作为评价保存。",
+                          "What you entered was not submitted and was not stored as an "
+                          "evaluation."),
+    "form_gone_contact": ("如有疑问，请联系 {provider}{phone}。",
+                          "If in doubt, contact {provider}{phone}."),
+    "form_error_plain": ("页面出错了，评价未提交。请刷新页面重试；如仍有问题，请联系您的服务单位。",
+                         "Something went wrong and nothing was submitted. Reload the page and "
+                         "try again; if it persists, contact your provider."),
+    "form_errors_above": ("还有 {n} 处需要修改，已在对应位置标出。",
+                          "{n} field(s) need attention; each is marked where it is."),
+    "form_submitted_at": ("提交时间", "Stored at"),
+    "form_signer_line": ("签字人", "Signer"),
+    "form_comment_line": ("意见和建议", "Comments"),
+    "form_seal_line": ("单位公章", "Seal of the unit"),
+    "form_verify": ("核验此记录", "Verify this record"),
+    "form_verify_help": ("扫描二维码或打开链接，任何人都可核验此记录提交后未被改动。",
+                         "Scan the code or open the link: anyone can check that this record "
+                         "was not changed after it was stored."),
+    "form_image": ("生成回执图片（长按保存）", "Make a receipt picture (long-press to save)"),
+    "form_image_help": ("长按图片，选择「保存图片」即可存到手机相册。",
+                        "Long-press the picture and choose 'Save image'."),
+    "form_confirm_help": ("请核对以下评分，确认无误后点「确认提交」。",
+                          "Check the scores below, then press 'Confirm and submit'."),
+    "form_js_upload": ("拍照或选择照片", "Take or choose a photo"),
+    "form_js_drop": ("点这里上传公章照片", "Tap here to add a photo of the seal"),
+    "form_js_limit": ("20 MB 以内 · JPEG、PNG、HEIC", "Up to 20 MB · JPEG, PNG, HEIC"),
+    "form_js_too_big": ("照片超过 20 MB，请换一张或截图后再上传", "The photo is over 20 MB; use a "
+                                                      "smaller one"),
+    "form_js_bad_type": ("只能上传照片（JPEG、PNG、HEIC 等）", "Only photos (JPEG, PNG, HEIC, ...)"),
+    "form_js_offline": ("网络连接中断，正在重新连接…… 已填写的内容和签名都已暂存，请勿关闭页面。",
+                        "The connection was lost; reconnecting… What you entered and your "
+                        "signature are kept; do not close the page."),
+    "public_error": ("页面出错了，请刷新页面重试；如仍有问题，请联系您的服务单位。",
+                     "Something went wrong. Reload the page; if it persists, contact your "
+                     "provider."),
+})

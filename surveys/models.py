@@ -283,3 +283,25 @@ class AnchorSchedule(SQLModel, table=True):
     last_success_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     last_error: str = Field(default="", sa_column=Column(String(500), nullable=False))
+
+
+class FormDraft(SQLModel, table=True):
+    """A client's unsubmitted form, one per invitation: never counted, never chained or signed.
+
+    Personal data behind the link (a credential): read and written only through the token
+    (surveys/drafts.py), bounded in size, deleted when the form is stored, the link revoked
+    or the campaign closed (migration 0006_drafts).
+    """
+
+    __tablename__ = "form_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    invitation_id: int = Field(foreign_key="invitation.id", unique=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    fields_json: str = Field(sa_column=Column(Text, nullable=False))
+    signature_json: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    signature_png: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    seal_image: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )

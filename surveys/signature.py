@@ -24,8 +24,8 @@ def ink_mask(rgba: np.ndarray) -> np.ndarray:
     return pixels[..., :3].min(axis=2) < 160
 
 
-def trim_signature(rgba: np.ndarray | None) -> bytes | None:
-    """Return the signature cropped to its strokes as PNG on white, or None when the pad is blank."""
+def _strokes(rgba: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Return (ink mask, inked rows, inked columns), or None when the pad shows no signature."""
     if rgba is None:
         return None
     pixels = np.asarray(rgba)
@@ -38,6 +38,15 @@ def trim_signature(rgba: np.ndarray | None) -> bytes | None:
     cols = np.flatnonzero(mask.any(axis=0))
     if max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 < MIN_EXTENT:
         return None
+    return mask, rows, cols
+
+
+def trim_signature(rgba: np.ndarray | None) -> bytes | None:
+    """Return the signature cropped to its strokes as PNG on white, or None when the pad is blank."""
+    found = _strokes(rgba)
+    if found is None:
+        return None
+    mask, rows, cols = found
     top, bottom = max(0, rows[0] - MARGIN), min(mask.shape[0], rows[-1] + MARGIN + 1)
     left, right = max(0, cols[0] - MARGIN), min(mask.shape[1], cols[-1] + MARGIN + 1)
     crop = mask[top:bottom, left:right]
@@ -56,4 +65,4 @@ def png_is_blank(png: bytes | None) -> bool:
             pixels = np.asarray(image.convert("RGBA"))
     except (UnidentifiedImageError, OSError, ValueError):
         return True
-    return trim_signature(pixels) is None
+    return _strokes(pixels) is None

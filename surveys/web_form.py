@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from surveys.campaigns import CampaignClosed, campaign_accepts
+from surveys.drafts import delete_draft
 from surveys.errors import FieldError, NotFound, ValidationFailed
 from surveys.i18n import tr
 from surveys.invitations import InvitationView, mark_opened, resolve_token
 from surveys.keys import Signer
-from surveys.models import Response
+from surveys.models import Campaign, Invitation, Response
 from surveys.providers import check_header
 from surveys.responses import HEADER_KEYS, Attachments, append_response, latest_version
 from surveys.signature import png_is_blank
+from surveys.tokens import hash_token, looks_like_token
 from surveys.uploads import check_image
 from surveys.validation import ValidResponse, validate_response
 
@@ -94,17 +96,34 @@ def _open_view(session: Session, token: str, today: date) -> InvitationView:
     return view
 
 
-def _attachment_errors(attachments: Attachments) -> list[FieldError]:
-    """Return the problems of the signature and the seal image."""
+def link_gone_reason(*, session: Session, token: str, today: date) -> str | None:
+    """Return why a link that opened a form no longer takes answers: 'revoked', 'closed' or None.
+
+    Only for a session that already showed this link's form (it proved the token before), so
+    it tells a guesser nothing new.
+    """
+    if not looks_like_token(token):
+        return None
+    row = session.exec(select(Invitation, Campaign)
+                       .join(Campaign, col(Campaign.id) == Invitation.campaign_id)
+                       .where(Invitation.token_hash == hash_token(token))).first()
+    if row is None or row[0].revoked_at is not None:
+        return "revoked"
+    return None if campaign_accepts(row[1], today) else "closed"
+
+
+def _checked_attachments(attachments: Attachments) -> tuple[Attachments, list[FieldError]]:
+    """Return the attachments as they are stored (seal re-encoded) and their problems."""
     errors: list[FieldError] = []
     if png_is_blank(attachments.signature_png):
         errors.append(FieldError("signature", "请在签名框内手写签名", "please sign in the signature box"))
     if attachments.seal_image is not None:
         try:
-            check_image(attachments.seal_image, field="seal")
+            attachments = replace(attachments,
+                                  seal_image=check_image(attachments.seal_image, field="seal"))
         except ValidationFailed as exc:
             errors += exc.errors
-    return errors
+    return attachments, errors
 
 
 def _header_edits(view: InvitationView, edits: Mapping[str, Any]) -> dict[str, str]:
@@ -127,13 +146,13 @@ def _header_errors(view: InvitationView, edits: Mapping[str, Any]) -> list[Field
     return []
 
 
-def review_web_form(
-    *, session: Session, token: str, raw: Mapping[str, Any], header_edits: Mapping[str, Any],
-    attachments: Attachments, today: date,
-) -> ValidResponse:
-    """Return the checked response without storing it, or raise ValidationFailed listing all."""
+def _review(session: Session, token: str, raw: Mapping[str, Any],
+            header_edits: Mapping[str, Any], attachments: Attachments,
+            today: date) -> tuple[InvitationView, ValidResponse, Attachments]:
+    """Return the open invitation, the checked response and the attachments to store."""
     view = _open_view(session, token, today)
-    errors = _header_errors(view, header_edits) + _attachment_errors(attachments)
+    attachments, attachment_errors = _checked_attachments(attachments)
+    errors = _header_errors(view, header_edits) + attachment_errors
     try:
         valid = validate_response(raw, window=(view.campaign.opens, view.campaign.closes),
                                   today=today)
@@ -142,7 +161,15 @@ def review_web_form(
         valid = None
     if errors or valid is None:
         raise ValidationFailed(errors)
-    return valid
+    return view, valid, attachments
+
+
+def review_web_form(
+    *, session: Session, token: str, raw: Mapping[str, Any], header_edits: Mapping[str, Any],
+    attachments: Attachments, today: date,
+) -> ValidResponse:
+    """Return the checked response without storing it, or raise ValidationFailed listing all."""
+    return _review(session, token, raw, header_edits, attachments, today)[1]
 
 
 def submit_web_form(
@@ -155,12 +182,12 @@ def submit_web_form(
     Raises InvalidLink, CampaignClosed, ValidationFailed, or Conflict when supersedes_id is no
     longer the latest version (another tab or device stored one meanwhile).
     """
-    valid = review_web_form(session=session, token=token, raw=raw, header_edits=header_edits,
-                            attachments=attachments, today=today)
-    view = _open_view(session, token, today)
+    view, valid, attachments = _review(session, token, raw, header_edits, attachments, today)
     assert view.invitation.id is not None
     edits = _header_edits(view, header_edits)
-    return append_response(
+    stored = append_response(
         session=session, signer=signer, invitation_id=view.invitation.id, valid=valid,
         origin="web", attachments=attachments, header_edits=edits, supersedes_id=supersedes_id,
         submission_key=submission_key)
+    delete_draft(session=session, invitation_id=view.invitation.id)  # same transaction
+    return stored

@@ -51,13 +51,11 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(env: dict[str, str], port: int | None = None) -> Iterator[str]:
-    """Yield the base URL of survey_app.py served by Streamlit; its output: SERVER_LOGS[base]."""
+    """Yield the base URL of survey_app.py served as `serve` does; its output: SERVER_LOGS[base]."""
     port = port or free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "survey_app.py"),
-        "--server.headless", "true", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer",
+        sys.executable, "-m", "web_server", "--server.port", str(port),
+        "--server.address", "127.0.0.1",
     ]
     full_env = {**os.environ, **env, "STAR_SURVEY_PORT": str(port)}
     log = tempfile.NamedTemporaryFile(prefix=f"star-survey-{port}-", suffix=".log", delete=False)

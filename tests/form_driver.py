@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from surveys.context import Context, open_context
-from surveys.form_a1 import ITEMS, item_label
+from surveys.form_a1 import ITEMS
 from surveys.i18n import tr
 from surveys.schema import upgrade
 from surveys.settings import Settings
@@ -62,10 +62,30 @@ def server_env(installation: Installation, folder: Path, base: str) -> dict[str,
     return {**installation.env, "STAR_SURVEY_DATA_DIR": str(folder), "STAR_SURVEY_BASE_URL": base}
 
 
+def score_button(page: Any, no: int, score: int) -> Any:
+    """Return the tap target of one score of one item (a pill button)."""
+    return page.locator(f".st-key-form_w_item{no}").get_by_role("radio", name=str(score),
+                                                                 exact=True)
+
+
+def tap_score(page: Any, no: int, score: int) -> None:
+    """Tap a score and wait until the page shows it chosen."""
+    button = score_button(page, no, score)
+    if button.get_attribute("aria-checked") != "true":  # a tap on the chosen one clears it
+        button.tap() if _is_touch(page) else button.click()
+    page.locator(f".st-key-form_w_item{no} [role=radio][aria-checked=true]").filter(
+        has_text=str(score)).wait_for(timeout=60000)
+
+
+def _is_touch(page: Any) -> bool:
+    """Return True when the page was opened with touch (has_touch=True)."""
+    return bool(page.evaluate("() => navigator.maxTouchPoints > 0"))
+
+
 def open_form(page: Any, url: str) -> None:
-    """Navigate to a link and wait until the first score field can be typed into."""
+    """Navigate to a link and wait until the first score can be tapped."""
     page.goto(url)
-    page.get_by_label(item_label(ITEMS[0]), exact=True).wait_for(timeout=60000)
+    score_button(page, 1, 0).wait_for(timeout=60000)
 
 
 def sign(page: Any) -> None:
@@ -86,9 +106,7 @@ def fill_and_submit(page: Any, url: str, signer: str) -> None:
     """Open a link, fill Table A.1, sign, confirm, and wait for the saved message."""
     open_form(page, url)
     for item, score in zip(ITEMS, SCORES, strict=True):
-        field = page.get_by_label(item_label(item), exact=True)
-        field.fill(str(score))
-        field.press("Tab")
+        tap_score(page, item.no, score)
     page.get_by_label(tr("form_signer_name")).fill(signer)
     page.get_by_label(tr("form_signer_name")).press("Tab")
     sign(page)

@@ -19,7 +19,7 @@ from surveys.access import SYSTEM
 from surveys.campaigns import close_campaign
 from surveys.context import open_context
 from surveys.db import read_session, run_write
-from surveys.form_a1 import ITEMS, item_label
+from surveys.form_a1 import ITEMS
 from surveys.i18n import tr
 from surveys.models import Response
 from surveys.qr import safe_filename
@@ -29,7 +29,7 @@ from surveys.settings import Settings
 from surveys.signature import png_is_blank
 from tests.browser_support import ROOT, free_port, require_browser, running_app, screenshot
 from tests.factories import links, make_client, make_provider, open_campaign, submit
-from tests.form_driver import sign
+from tests.form_driver import sign, tap_score
 
 pytestmark = pytest.mark.browser
 YEAR = date.today().year
@@ -89,12 +89,10 @@ def versions(app: dict[str, Any], client: str) -> list[Response]:
 
 
 def fill_scores(page: Any, scores: list[int | None]) -> None:
-    """Type each score into its labelled input and leave it (Tab) so the app reruns."""
+    """Tap each score (no keyboard) and wait until the page shows it chosen."""
     for item, score in zip(ITEMS, scores, strict=True):
         if score is not None:
-            field = page.get_by_label(item_label(item), exact=True)
-            field.fill(str(score))
-            field.press("Tab")
+            tap_score(page, item.no, score)
 
 
 def no_horizontal_scroll(page: Any) -> None:
@@ -131,16 +129,14 @@ def test_qr_to_signed_form_to_receipt_then_correction(app: dict[str, Any], phone
     assert not png_is_blank(record.signature_png)
     page.get_by_text(receipt_of(record).code).wait_for()
     page.get_by_role("button", name=tr("form_download")).wait_for()
-    page.get_by_label(item_label(ITEMS[0]), exact=True).wait_for(state="detached")
+    page.locator(".st-key-form_w_item1").wait_for(state="detached")
     no_horizontal_scroll(page)
     screenshot(page, "client-form-receipt-phone")
     # opening the link again shows the receipt; a correction stores version 2
     open_form(page, qr_url(app, "北京市第一医院"))
     page.get_by_text(receipt_of(record).code).wait_for()
     page.get_by_role("button", name=tr("form_correct")).click()
-    field = page.get_by_label(item_label(ITEMS[8]), exact=True)
-    field.fill("15")
-    field.press("Tab")
+    tap_score(page, 9, 15)
     page.get_by_text("当前总分 100 / 100").wait_for()
     sign(page)
     page.get_by_role("button", name=tr("form_review")).click()
@@ -162,11 +158,13 @@ def test_blank_signature_and_missing_item_are_refused(app: dict[str, Any],
     page.get_by_role("button", name=tr("form_clear_signature")).click()  # back to a blank pad
     page.get_by_text(tr("form_signed")).wait_for(state="detached")
     page.get_by_role("button", name=tr("form_review")).click()
-    error = page.get_by_text(tr("form_fix"))
-    error.wait_for()
-    alert = page.locator("[data-testid=stAlert]").filter(has_text=tr("form_fix")).inner_text()
-    assert "维修质量总体印象" in alert and "签名" in alert
-    assert "服务业务管理能力" not in alert
+    page.get_by_text(tr("form_errors_above").format(n=2)).wait_for()
+    item5 = page.locator(".st-key-fld_item5 [data-testid=stAlert]").inner_text()
+    assert "维修质量总体印象" in item5 and "未评分" in item5
+    assert "签名" in page.locator(".st-key-fld_signature [data-testid=stAlert]").inner_text()
+    assert page.locator(".st-key-fld_item1 [data-testid=stAlert]").count() == 0
+    top = page.locator(".st-key-fld_item5").bounding_box()
+    assert top is not None and 0 <= top["y"] < 844  # the page was brought to the first error
     assert not page.get_by_role("button", name=tr("form_confirm")).count()
     assert versions(app, "朝阳银行") == []
 
@@ -175,7 +173,7 @@ def test_bad_token_shows_only_the_plain_message(app: dict[str, Any], phone_page:
     page = phone_page
     page.goto(f"{app['base']}/?t={'Z' * 22}")
     page.get_by_text(tr("invalid_link")).wait_for()
-    assert page.locator("input[type=number]").count() == 0
+    assert page.locator("[class*=st-key-form_w_item]").count() == 0
     assert page.get_by_text("北京安防维保有限公司").count() == 0
 
 
@@ -189,7 +187,7 @@ def test_closed_campaign_shows_read_only_receipt(app: dict[str, Any], phone_page
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
     assert download.value.suggested_filename == f"回执-海淀实验学校-{YEAR}-v1.pdf"
     assert page.get_by_role("button", name=tr("form_correct")).count() == 0
-    assert page.locator("input[type=number]").count() == 0
+    assert page.locator("[class*=st-key-form_w_item]").count() == 0
     no_horizontal_scroll(page)
     screenshot(page, "client-form-closed-phone")
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from surveys.context import Context
-from surveys.receipts import receipt_filename, receipt_of, receipt_pdf
+from surveys.receipts import receipt_filename, receipt_of, receipt_pdf, receipt_png
 from surveys.records import receipt_code
-from tests.factories import make_client, make_provider, open_campaign, submit
+from tests.factories import links, make_client, make_provider, open_campaign, submit
 from tests.test_web_form import signature_png
 
 
@@ -44,9 +45,66 @@ def test_receipt_pdf_embeds_font_and_states_the_facts(ctx: Context, tmp_path: Pa
                      record.record_hash[:32]):
         assert expected in text, expected
     assert " 87" in text
+    assert "北京时间" in text and "UTC+8" in text
     images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True,
                             check=True).stdout.splitlines()[2:]
-    assert len(images) == 1  # the signature
+    assert len(images) == 2  # the signature and the verification QR code
+
+
+def _web_record(ctx: Context) -> Any:
+    """Return a web version with title, comment and a seal, stored at 23:30 UTC."""
+    from datetime import UTC, datetime
+
+    from surveys.models import Response
+    from tests.test_uploads_images import camera_jpeg
+    from tests.test_web_form import raw_form, submit
+
+    provider = make_provider(ctx)
+    make_client(ctx, provider, "北京市第一医院", years={2026: 1})
+    open_campaign(ctx, provider, 2026)
+    token = links(ctx, provider, 2026)[0]["url"].split("?t=")[1]
+    record: Response = submit(ctx, token, raw=raw_form(signer_title="保卫处处长",
+                                                       comment="夜间响应很快"),
+                              seal=camera_jpeg(1200, 900))
+    return replace_time(record, datetime(2026, 11, 24, 23, 30, tzinfo=UTC))
+
+
+def replace_time(record: Any, moment: Any) -> Any:
+    """Return the record with another submission time (display only; not stored)."""
+    record.submitted_at = moment
+    return record
+
+
+def test_receipt_shows_title_comment_seal_and_beijing_time(ctx: Context, tmp_path: Path) -> None:
+    record = _web_record(ctx)
+    receipt = receipt_of(record)
+    assert receipt.beijing_time() == "2026-11-25 07:30:00（北京时间 UTC+8）"
+    url = f"http://h/?h={record.record_hash}"
+    path = tmp_path / "r.pdf"
+    path.write_bytes(receipt_pdf(receipt, signature_png=record.signature_png, verify_url=url,
+                                 seal_image=record.seal_image))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    for expected in ("保卫处处长", "夜间响应很快", "2026-11-25 07:30:00", "北京时间", "单位公章"):
+        assert expected in text, expected
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]
+    assert len(images) == 3  # signature, seal, QR code
+
+
+def test_receipt_png_carries_the_code_and_a_readable_qr(ctx: Context) -> None:
+    import io
+
+    from PIL import Image
+    from pyzbar.pyzbar import decode
+
+    record = _web_record(ctx)
+    url = f"http://h/?h={record.record_hash}"
+    png = receipt_png(receipt_of(record), signature_png=record.signature_png,
+                      seal_image=record.seal_image, verify_url=url)
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.width == 900 and 1200 < image.height < 2600
+    assert [found.data.decode() for found in decode(image)] == [url]
 
 
 def test_unreadable_signature_bytes_are_left_out(ctx: Context, tmp_path: Path) -> None:

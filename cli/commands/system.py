@@ -48,10 +48,8 @@ def serve(port: int = typer.Option(8501, help="Port to listen on."),
           address: str = typer.Option("0.0.0.0", help="Address to bind.")) -> None:
     """Start the web app (Streamlit)."""
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP_FILE),
+        sys.executable, "-m", "web_server",  # survey_app.py, static files compressed
         "--server.port", str(port), "--server.address", address,
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none",
     ]
     env = {**os.environ, "STAR_SURVEY_PORT": str(port)}
     raise typer.Exit(subprocess.call(command, env=env))

@@ -1,0 +1,205 @@
+"""Serve survey_app.py with Streamlit: static files gzip-compressed once, the page in Chinese.
+
+`python -m web_server [streamlit flags]` is what `star-survey serve`, the browser tests and the
+benchmarks start. It is `streamlit run survey_app.py` plus one ASGI middleware in front of
+Streamlit's own:
+
+* Streamlit 1.67 deliberately serves its 3.4 MB of JavaScript and CSS uncompressed (it would
+  re-compress on every request). Here each static file is compressed once, kept in memory
+  (bounded) and served with `Content-Encoding: gzip` to browsers that ask for it.
+* The HTML shell says `<html lang="zh-CN">` and carries the app's Chinese title, so a phone
+  (and WeChat's title bar) never shows "Streamlit" or an English page before the script runs.
+
+Client addresses: uvicorn rewrites the peer from `X-Forwarded-For` only when the connection
+comes from an address in `FORWARDED_ALLOW_IPS` (default `127.0.0.1,::1`, i.e. nginx on the same
+machine; see docs/client-form.md).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import sys
+import threading
+from collections.abc import Awaitable, Callable, MutableMapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+APP_FILE = Path(__file__).resolve().parent / "survey_app.py"
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml",
+                "application/wasm", "font/ttf", "application/x-font-ttf")
+MIN_SIZE = 1024
+CACHE_LIMIT = 64 * 1024 * 1024   # compressed bytes kept in memory at most
+PAGE_TITLE = "安防运维服务星级评价"
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+_PRELOAD = re.compile(rb'<link\s+rel="preload"[^>]*SourceSans[^>]*/>\s*', re.S)
+
+
+def localise_shell(html: bytes) -> bytes:
+    """Return Streamlit's index.html with lang="zh-CN", the app's title, no web-font preload."""
+    return (_PRELOAD.sub(b"", html).replace(b'<html lang="en">', b'<html lang="zh-CN">', 1)
+            .replace(b"<title>Streamlit</title>", f"<title>{PAGE_TITLE}</title>".encode(), 1)
+            .replace(b"You need to enable JavaScript to run this app.",
+                     "请在浏览器中启用 JavaScript。".encode(), 1))
+
+
+# The public form shows no Material icon (client_form_chrome.py hides the uploader's) and uses the
+# phone's Chinese fonts: local-only faces declared after Streamlit's stylesheet win the match, so
+# the client's phone downloads neither Streamlit's icon font (366 KB) nor Source Sans (166 KB).
+PUBLIC_FONTS = (
+    b'<style>@font-face{font-family:"Material Symbols Rounded";font-display:block;'
+    b'src:local("Material Symbols Rounded")}'
+    b'@font-face{font-family:"Source Sans";font-weight:100 900;'
+    b'src:local("PingFang SC"),local("Microsoft YaHei"),local("Noto Sans CJK SC")}</style>')
+
+
+# The widgets of the form (pills, text inputs, date, uploader, signature pad) are lazy chunks the
+# browser would fetch one after another once the first delta names them; preloading them with
+# the shell lets a phone show the first score while the main bundle is still starting.
+FORM_CHUNKS = ("ButtonGroup", "ReorderedSegments", "TextInput", "TextArea", "DateInput",
+               "DateField", "FileUploader", "Progress", "BidiComponent", "Heading", "Alert")
+_IMPORT = re.compile(rb'(?:from|import)\s*"\./([\w.\-]+\.js)"')
+
+
+def _form_preloads(static_js: Path, shell: bytes) -> bytes:
+    """Return <link rel=modulepreload> tags for the form's chunks and everything they import."""
+    wanted = [p.name for prefix in FORM_CHUNKS for p in sorted(static_js.glob(f"{prefix}.*.js"))]
+    seen: set[str] = set()
+    while wanted:
+        name = wanted.pop()
+        if name in seen or not (static_js / name).is_file():
+            continue
+        seen.add(name)
+        wanted += [m.decode() for m in _IMPORT.findall((static_js / name).read_bytes())]
+    tags = [f'<link rel="modulepreload" crossorigin href="./static/js/{name}">'.encode()
+            for name in sorted(seen) if name.encode() not in shell]
+    return b"".join(tags)
+
+
+@lru_cache(maxsize=1)
+def _preloads_for(shell: bytes) -> bytes:
+    """Return the form's preload tags for this Streamlit build (computed once)."""
+    import streamlit
+
+    return _form_preloads(Path(streamlit.__file__).parent / "static" / "static" / "js", shell)
+
+
+def public_shell(html: bytes) -> bytes:
+    """Return the shell for a client link: the phone's fonts, the form's chunks preloaded."""
+    return html.replace(b"</head>", PUBLIC_FONTS + _preloads_for(html) + b"</head>", 1)
+
+
+class _Cache:
+    """Compressed static bodies by path (content-hashed file names never change); bounded."""
+
+    def __init__(self, limit: int = CACHE_LIMIT) -> None:
+        self._items: dict[str, bytes] = {}
+        self._size = 0
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        """Return the compressed body kept for key, or None."""
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key: str, body: bytes) -> None:
+        """Keep a compressed body unless the cache is full."""
+        with self._lock:
+            if key not in self._items and self._size + len(body) <= self._limit:
+                self._items[key] = body
+                self._size += len(body)
+
+
+class CompressStatic:
+    """ASGI middleware: gzip static files and the HTML shell once, localise the shell."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.cache = _Cache()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass everything through except GET of pages and /static/ files."""
+        path = str(scope.get("path", ""))
+        if (scope.get("type") != "http" or scope.get("method") != "GET"
+                or "/_stcore/" in path or "/media/" in path or "/component/" in path):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                   for k, v in scope.get("headers", [])}
+        wants_gzip = "gzip" in headers.get("accept-encoding", "") and "range" not in headers
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(bytes(message.get("body", b"")))
+
+        await self.app(scope, receive, capture)
+        public = b"t=" in bytes(scope.get("query_string", b""))
+        await self._reply(send, path, start, b"".join(chunks), wants_gzip, public)
+
+    async def _reply(self, send: Send, path: str, start: dict[str, Any], body: bytes,
+                     wants_gzip: bool, public: bool) -> None:
+        """Send the captured response, localised and compressed where that applies."""
+        headers = [(k, v) for k, v in start.get("headers", [])
+                   if k.lower() not in (b"content-length",)]
+        kind = dict((k.lower(), v) for k, v in headers).get(b"content-type", b"").decode()
+        status = int(start.get("status", 200))
+        if status == 200 and kind.startswith("text/html"):
+            body = localise_shell(body)
+            body = public_shell(body) if public else body
+        if (status == 200 and wants_gzip and len(body) >= MIN_SIZE
+                and kind.startswith(COMPRESSIBLE)
+                and not any(k.lower() == b"content-encoding" for k, _ in headers)):
+            key = path if "/static/" in path else ""
+            packed = self.cache.get(key) if key else None
+            if packed is None:
+                packed = gzip.compress(body, compresslevel=9, mtime=0)
+                if key:
+                    self.cache.put(key, packed)
+            body = packed
+            headers = [(k, v) for k, v in headers if k.lower() not in (b"etag", b"accept-ranges")]
+            headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def install() -> None:
+    """Put CompressStatic in front of Streamlit's middleware stack."""
+    from starlette.middleware import Middleware
+    from streamlit.web.server.starlette import starlette_app
+
+    original = starlette_app.create_streamlit_middleware
+    if getattr(original, "_star_survey", False):
+        return
+
+    def with_compression() -> list[Middleware]:
+        return [Middleware(CompressStatic), *original()]
+
+    with_compression._star_survey = True  # type: ignore[attr-defined]
+    starlette_app.create_streamlit_middleware = with_compression  # type: ignore[assignment]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run `streamlit run survey_app.py` with the compressing middleware installed."""
+    from streamlit.web import cli
+
+    install()
+    sys.argv = ["streamlit", "run", str(APP_FILE), *(sys.argv[1:] if argv is None else argv)]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main()

@@ -36,7 +36,6 @@ def test_names_with_urls_render_as_plain_text(tmp_path: Path, phone_page: Any) -
     with running_app(env, port=port):
         page = phone_page
         page.goto(url)
-        page.get_by_test_id("stMarkdownContainer").first.wait_for()
         page.get_by_text("乙单位").first.wait_for()
         shown = page.locator("[data-testid=stMarkdownContainer]")
         text = "\n".join(shown.all_inner_texts()).replace("\u2060", "")

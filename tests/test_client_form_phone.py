@@ -62,6 +62,8 @@ def stored(app: dict[str, Any], client_no: int) -> list[Response]:
 def english_words(page: Any) -> list[str]:
     """Return the Latin words in the page's visible text, apart from names (PNG, UTC) and links."""
     text = re.sub(r"https?://\S+", " ", page.evaluate("() => document.body.innerText"))
+    text = re.sub(r"\b[0-9A-F]{4}(?:-[0-9A-F]{4}){3}\b", " ", text)  # receipt codes are hex
+    text = re.sub(r"\b[0-9a-f]{64}\b", " ", text)  # record hashes
     return sorted({w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in ALLOWED_LATIN})
 
 

@@ -8,6 +8,7 @@ a link revoked mid-fill says so; a three-minute loss of signal keeps the signatu
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import time
@@ -62,6 +63,8 @@ def stored(app: dict[str, Any], client_no: int) -> list[Response]:
 def english_words(page: Any) -> list[str]:
     """Return the Latin words in the page's visible text, apart from names (PNG, UTC) and links."""
     text = re.sub(r"https?://\S+", " ", page.evaluate("() => document.body.innerText"))
+    text = re.sub(r"\b[0-9A-F]{4}(?:-[0-9A-F]{4}){3}\b", " ", text)  # receipt codes are hex
+    text = re.sub(r"\b[0-9a-f]{64}\b", " ", text)  # record hashes
     return sorted({w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in ALLOWED_LATIN})
 
 
@@ -202,8 +205,20 @@ def test_three_minutes_without_signal_keeps_the_signature(app: dict[str, Any],
         assert english_words(page) == [], page.evaluate("() => document.body.innerText")
         proxy.restore()
         page.get_by_text(tr("form_signed")).wait_for(timeout=120000)
-        page.get_by_role("button", name=tr("form_review")).click()
-        page.get_by_role("button", name=tr("form_confirm")).click(timeout=60000)
+        offline = json.dumps(tr("form_js_offline"))
+        page.wait_for_function(f"() => !document.body.innerText.includes({offline})",
+                               timeout=120000)
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        confirm = page.get_by_role("button", name=tr("form_confirm"))
+        for _attempt in range(3):  # a tap during the rerun that follows reconnecting can be lost
+            page.get_by_role("button", name=tr("form_review")).click()
+            try:
+                confirm.wait_for(timeout=20000)
+                break
+            except PlaywrightTimeout:
+                continue
+        confirm.click(timeout=60000)
         page.get_by_text(tr("form_saved")).wait_for(timeout=60000)
     [record] = stored(app, 2)
     assert record.signer_name == "王五" and not png_is_blank(record.signature_png)

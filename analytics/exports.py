@@ -9,14 +9,21 @@ from typing import Any
 
 import pandas as pd
 
+from surveys.text import spreadsheet_safe
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def neutralise(value: Any) -> Any:
-    """Return a text cell that a spreadsheet would run as a formula prefixed with ', else as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    """Return a text cell that a spreadsheet would run as a formula prefixed with ', else as is.
+
+    Characters an XLSX cannot hold (stored before the text rule refused them) show as escapes.
+    """
+    if isinstance(value, str):
+        value = spreadsheet_safe(value)
+        if value.startswith(FORMULA_START):
+            return "'" + value
     return value
 
 

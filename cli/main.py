@@ -32,18 +32,18 @@ for module in (system, registry, campaign, reporting, evidence, verifying, users
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; domain errors go to stderr with exit status 1."""
+    from cli.commands.common import complain
     from surveys.errors import SurveyError, ValidationFailed
 
     try:
         app(args=argv, prog_name="star-survey")
     except ValidationFailed as exc:
-        typer.echo("错误 / error: 输入有误，未作任何更改 / input rejected, nothing was changed",
-                   err=True)
+        complain("错误 / error: 输入有误，未作任何更改 / input rejected, nothing was changed")
         for error in exc.errors:
-            typer.echo(f"  - {error}", err=True)
+            complain(f"  - {error}")
         sys.exit(1)
     except SurveyError as exc:
-        typer.echo(f"错误 / error: {exc}", err=True)
+        complain(f"错误 / error: {exc}")
         sys.exit(1)
 
 

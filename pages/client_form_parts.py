@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from surveys.links import resolve_base_url
 from surveys.models import Response
 from surveys.qr import qr_png
 from surveys.receipts import receipt_filename, receipt_of, receipt_pdf, receipt_png
+from surveys.text import markdown_literal
 from surveys.throttle import Throttle
 
 THROTTLE = Throttle()  # one per server process: bad links are counted per client address
@@ -38,12 +38,11 @@ class _Every:
 
 
 PURGE_CLOCK = _Every(600.0)  # drafts of revoked links and closed campaigns, every 10 minutes
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
 def md_escape(text: str) -> str:
-    """Return user text with Markdown (and HTML) specials escaped for st.markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Return user text for st.markdown: specials escaped, never a link (surveys.text)."""
+    return markdown_literal(text)
 
 
 def browser_key() -> str:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import app_context, current_actor, language_switch, t
-from pages.ws import attempt, can_write, flash, provider_scope, show_flash
-from surveys.client_import import import_clients
+from pages.common import app_context, current_actor, current_lang, language_switch, t
+from pages.ws import attempt, can_write, flash, provider_scope, show_failure, show_flash
+from surveys.client_import import COLUMNS, import_clients
 from surveys.clients import create_client, list_clients, list_contracts, set_contract, update_client
 from surveys.clock import beijing_today
-from surveys.db import read_session
+from surveys.db import read_session, run_write
+from surveys.errors import SurveyError, ValidationFailed
+from surveys.import_templates import client_template_xlsx
+from surveys.tabular import MAX_FILE_BYTES, MAX_ROWS, error_rows
 
 FIELDS = ("name", "department", "manager", "phone")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 language_switch()
 actor = current_actor()
@@ -81,14 +85,28 @@ with contract_tab:
                     st.rerun()
 
 with import_tab:
-    st.caption(t("ws_import_help"))
-    upload = st.file_uploader(t("ws_import_file"), type=["csv", "xlsx"], key="ws_import_file")
+    st.caption(t("imp_help").format(mb=MAX_FILE_BYTES // 1024 // 1024, rows=MAX_ROWS))
+    st.download_button(t("imp_template"), data=client_template_xlsx, key="imp_client_template",
+                       file_name="star-survey-clients-template.xlsx", mime=XLSX_MIME)
+    upload = st.file_uploader(t("ws_import_file"), type=["csv", "xlsx"], key="ws_import_file",
+                              max_upload_size=MAX_FILE_BYTES // 1024 // 1024)
     if upload is not None and st.button(t("ws_import_run"), key="ws_import_run"):
         data, filename = upload.getvalue(), upload.name
-        summary = attempt(lambda s: import_clients(session=s, actor=actor,
-                                                   provider_id=provider_id, data=data,
-                                                   filename=filename))
-        if summary is not None:
-            st.success(t("ws_import_done").format(rows=summary.rows, created=summary.created,
-                                                  updated=summary.updated,
-                                                  contracts=summary.contracts))
+        try:
+            summary = run_write(app_context().engine, lambda s: import_clients(
+                session=s, actor=actor, provider_id=provider_id, data=data, filename=filename))
+        except ValidationFailed as exc:
+            st.error(t("ws_input_rejected"))
+            st.dataframe([{t("ws_col_row"): "" if row is None else row,
+                           t("imp_col_column"): column, t("ws_col_problem"): problem}
+                          for row, column, problem in error_rows(exc, COLUMNS, current_lang())],
+                         hide_index=True, width="stretch")
+        except SurveyError as exc:
+            show_failure(exc)
+        else:
+            if summary.changed:
+                st.success(t("imp_done").format(
+                    rows=summary.rows, created=summary.created, updated=summary.updated,
+                    unchanged=summary.unchanged, contracts=summary.contracts))
+            else:
+                st.info(t("imp_nothing_changed").format(rows=summary.rows))

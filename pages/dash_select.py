@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 from sqlmodel import Session
@@ -14,13 +12,12 @@ from pages.common import t
 from surveys.access import Actor
 from surveys.clock import beijing_today
 from surveys.providers import list_providers
-
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+from surveys.text import markdown_literal
 
 
 def plain(text: object) -> str:
-    """Return user-typed text with Markdown characters escaped (shown literally in st.markdown)."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    """Return user-typed text shown literally in st.markdown: no markup, never a link."""
+    return markdown_literal(text)
 
 
 def choose_provider_year(session: Session, actor: Actor) -> tuple[int, int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -17,14 +16,14 @@ from surveys.db import read_session, run_write
 from surveys.demo import load_demo
 from surveys.errors import SurveyError, ValidationFailed
 from surveys.providers import list_providers
+from surveys.text import markdown_literal
 
 T = TypeVar("T")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&\"'])")
 
 
 def literal(text: str) -> str:
-    """Return text escaped so that st.markdown shows it character for character."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """Return text escaped so that st.markdown shows it character for character (no links)."""
+    return markdown_literal(text)
 
 
 def _logout() -> None:

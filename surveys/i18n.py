@@ -368,6 +368,27 @@ STRINGS.update({
 })
 
 
+# Imports and their templates (input, issues 12 and 13).
+STRINGS.update({
+    "imp_help": ("每行一个用户单位；表头可用中文（用户单位名称、用户主管部门名称、主管负责人、联系电话、"
+                 "重点保卫单位、合同年度、合同金额（元））或英文（name, department, manager, phone, "
+                 "key_unit, contract_year, contract_amount）。任何一行有误则整个文件都不导入。"
+                 "最大 {mb} MB、{rows} 行。",
+                 "One client per row; headers in Chinese (用户单位名称, 用户主管部门名称, 主管负责人, "
+                 "联系电话, 重点保卫单位, 合同年度, 合同金额（元）) or English (name, department, "
+                 "manager, phone, key_unit, contract_year, contract_amount). One bad row and "
+                 "nothing is imported. At most {mb} MB and {rows} rows."),
+    "imp_template": ("下载导入模板（Excel）", "Download the import template (Excel)"),
+    "imp_nothing_changed": ("没有任何更改：文件中的 {rows} 行与已登记的信息完全相同。",
+                            "Nothing changed: all {rows} rows match what is registered."),
+    "imp_done": ("已导入 {rows} 行：新增 {created}，更新 {updated}，未变 {unchanged}；"
+                 "登记或修改合同 {contracts} 个。",
+                 "Imported {rows} rows: {created} created, {updated} updated, {unchanged} "
+                 "unchanged; {contracts} contract years set."),
+    "imp_col_column": ("列", "Column"),
+})
+
+
 def tr(key: str, lang: str = DEFAULT_LANG) -> str:
     """Return the UI string for key in lang (the key itself when unknown)."""
     pair = STRINGS.get(key)

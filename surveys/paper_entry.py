@@ -38,7 +38,7 @@ def enter_paper_form(
                                  "upload the scan of the signed and stamped paper form"))
     else:
         try:
-            check_scan(scan)
+            scan = check_scan(scan)  # what is stored: the parsed PDF, the checked image
         except ValidationFailed as exc:
             errors += exc.errors
     if errors or valid is None:

@@ -7,23 +7,38 @@ from sqlmodel import Session, select
 from surveys.access import Actor, can_read_provider, require_admin, require_read, require_write
 from surveys.audit import record_change, snapshot
 from surveys.errors import FieldError, NotFound, ValidationFailed
+from surveys.form_a1 import CLIENT_HEADER, PROVIDER_HEADER
 from surveys.models import Provider
+from surveys.phones import is_phone, phone_message
+from surveys.text import TextRule, check_text
 
 HEADER_LIMITS = {"name": 200, "department": 200, "manager": 100, "phone": 50}
 
 
-def check_header(fields: dict[str, str], *, row: int | None = None) -> dict[str, str]:
-    """Return header fields stripped, or raise ValidationFailed naming the bad field."""
-    cleaned = {key: (fields.get(key) or "").strip() for key in HEADER_LIMITS}
-    errors = []
-    if not cleaned["name"]:
-        errors.append(FieldError("name", "名称不能为空", "name is required", row=row))
-    for key, limit in HEADER_LIMITS.items():
-        if "\x00" in cleaned[key]:  # PostgreSQL cannot store NUL in text
-            errors.append(FieldError(key, "含有空字符（NUL）", "contains a NUL character", row=row))
-        if len(cleaned[key]) > limit:
-            errors.append(FieldError(key, f"过长（最多 {limit} 字）",
-                                     f"too long (max {limit} characters)", row=row))
+def header_rules(kind: str = "client") -> dict[str, TextRule]:
+    """Return the text rules of the Table A.1 header block of a client or a provider."""
+    labels = CLIENT_HEADER if kind == "client" else PROVIDER_HEADER
+    return {key: TextRule(key, zh, en, HEADER_LIMITS[key], required=key == "name")
+            for key, zh, en in labels}
+
+
+def check_header(fields: dict[str, str], *, row: int | None = None, kind: str = "client",
+                 partial: bool = False) -> dict[str, str]:
+    """Return header fields cleaned by the text rule (the phone checked as a phone number).
+
+    Raises ValidationFailed naming every bad field. With partial, only the fields given are
+    checked and returned (a client's own edits on the web form).
+    """
+    rules = header_rules(kind)
+    keys = [key for key in rules if key in fields] if partial else list(rules)
+    cleaned: dict[str, str] = {}
+    errors: list[FieldError] = []
+    for key in keys:
+        cleaned[key], problems = check_text(fields.get(key), rules[key], row=row)
+        errors += problems
+        if key == "phone" and cleaned[key] and not problems and not is_phone(cleaned[key]):
+            zh, en = phone_message(rules[key].zh, rules[key].en, cleaned[key])
+            errors.append(FieldError(key, zh, en, row=row))
     if errors:
         raise ValidationFailed(errors)
     return cleaned
@@ -36,7 +51,7 @@ def create_provider(
     """Return a new provider (administrators only)."""
     require_admin(actor)
     fields = check_header({"name": name, "department": department, "manager": manager,
-                           "phone": phone})
+                           "phone": phone}, kind="provider")
     provider = Provider(name=fields["name"], department=fields["department"],
                         manager=fields["manager"], phone=fields["phone"])
     session.add(provider)
@@ -69,7 +84,7 @@ def update_provider(
     provider = get_provider(session=session, actor=actor, provider_id=provider_id)
     current = {key: getattr(provider, key) for key in HEADER_LIMITS}
     before = snapshot(provider)
-    for key, value in check_header({**current, **fields}).items():
+    for key, value in check_header({**current, **fields}, kind="provider").items():
         setattr(provider, key, value)
     session.add(provider)
     session.flush()

@@ -10,6 +10,7 @@ at most MAX_IMAGE_SIDE pixels on the long side, without EXIF, GPS, XMP or text c
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -28,6 +29,7 @@ MAX_IMAGE_PIXELS = 50_000_000          # 50 megapixels (a 48 MP phone photo pass
 MAX_IMAGE_SIDE = 2000                  # long side of the stored image
 JPEG_QUALITY = 85
 MAX_SCAN_BYTES = 10 * 1024 * 1024
+MAX_SCAN_PAGES = 20
 IMAGE_FORMATS = {"PNG", "JPEG", "MPO", "WEBP", "GIF", "BMP", "HEIF"}
 _CLEAN_FORMATS = {"PNG", "JPEG"}
 _METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "icc_profile", "photoshop")
@@ -125,11 +127,45 @@ def check_image(data: bytes, *, field: str = "seal", limit: int = MAX_IMAGE_BYTE
         raise _not_image(field) from None
 
 
+def check_pdf(data: bytes, *, field: str = "scan") -> bytes:
+    """Return the bytes if pypdf parses them as an unencrypted PDF of 1 to MAX_SCAN_PAGES pages."""
+    from pypdf import PdfReader
+
+    quiet = logging.getLogger("pypdf")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # a broken upload is refused with a message, not logged
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ValidationFailed([FieldError(
+                field, "扫描件 PDF 已加密（设有密码），请另存为未加密的 PDF 后上传",
+                "the scan PDF is encrypted (password-protected); save it without encryption")])
+        pages = len(reader.pages)
+        if not 1 <= pages <= MAX_SCAN_PAGES:
+            raise ValidationFailed([FieldError(
+                field, f"扫描件 PDF 应有 1 到 {MAX_SCAN_PAGES} 页（收到 {pages} 页）",
+                f"the scan PDF must have 1 to {MAX_SCAN_PAGES} pages (it has {pages})")])
+        for page in reader.pages:
+            if page.mediabox.width <= 0 or page.mediabox.height <= 0:
+                raise ValueError("empty page")
+    except ValidationFailed:
+        raise
+    except Exception as exc:  # pypdf raises many types for a broken file
+        raise ValidationFailed([FieldError(
+            field, "扫描件 PDF 已损坏或无法读取，请重新扫描或另存后上传",
+            "the scan PDF is damaged or cannot be read; scan or save it again")]) from exc
+    finally:
+        quiet.setLevel(level)
+    return data
+
+
 def check_scan(data: bytes, *, field: str = "scan", limit: int = MAX_SCAN_BYTES) -> bytes:
-    """Return the bytes if they are an image or a PDF within the size limit."""
+    """Return the scan to store: a PDF that parses, or the image as check_image returns it."""
     if len(data) > limit:
         raise ValidationFailed([_too_big(field, limit, len(data))])
-    if not is_pdf(data) and image_format(data) not in IMAGE_FORMATS:
+    if is_pdf(data):
+        return check_pdf(data, field=field)
+    if image_format(data) not in IMAGE_FORMATS:
         raise ValidationFailed([FieldError(field, "扫描件只能是图片或 PDF",
                                            "the scan must be an image or a PDF")])
-    return data
+    return check_image(data, field=field, limit=limit)

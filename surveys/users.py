@@ -16,7 +16,9 @@ from surveys.access import ROLES, Actor, require_admin
 from surveys.audit import record_change
 from surveys.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from surveys.models import Provider, UserAccount, utcnow
+from surveys.text import TextRule, clean_text
 
+USERNAME_RULE = TextRule("username", "用户名", "Username", 200, required=True)
 HASHER = PasswordHasher()
 MIN_PASSWORD, MAX_PASSWORD = 10, 200
 MAX_USERNAME = 200
@@ -46,7 +48,7 @@ def _public(account: UserAccount) -> dict[str, object]:
 
 def check_username(username: str) -> str:
     """Return the username stripped and NFC-normalised, or raise ValidationFailed."""
-    name = unicodedata.normalize("NFC", (username or "").strip())
+    name = clean_text(username, USERNAME_RULE)  # the one text rule first: names the character
     if not name or len(name) > MAX_USERNAME or any(unicodedata.category(c)[0] in "CZ"
                                                    for c in name):
         raise ValidationFailed([FieldError(

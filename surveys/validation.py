@@ -10,6 +10,8 @@ from typing import Any
 
 from surveys.errors import FieldError, ValidationFailed
 from surveys.form_a1 import ITEMS, FormItem
+from surveys.phones import is_phone, phone_message
+from surveys.text import TextRule, check_text
 
 MAX_SIGNER_LEN = 100
 MAX_COMMENT_LEN = 2000
@@ -109,12 +111,27 @@ def check_date(value: Any, *, window: tuple[date, date], today: date) -> tuple[d
     return parsed, []
 
 
-def _text(raw: Mapping[str, Any], key: str) -> str:
-    """Return a text field stripped, treating None and NaN as empty."""
-    value = raw.get(key)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value).strip()
+RESPONSE_RULES = {
+    "signer_name": TextRule("signer_name", "签字人", "Signer", MAX_SIGNER_LEN, required=True),
+    "signer_title": TextRule("signer_title", "签字人职务", "Signer's title", 100),
+    "signer_phone": TextRule("signer_phone", "签字人电话", "Signer's phone", 50),
+    "comment": TextRule("comment", "评价意见", "Comments", MAX_COMMENT_LEN, multiline=True),
+}
+
+
+def check_texts(raw: Mapping[str, Any]) -> tuple[dict[str, str], list[FieldError]]:
+    """Return the signer fields and the comment cleaned by the text rule, and their errors."""
+    texts: dict[str, str] = {}
+    errors: list[FieldError] = []
+    for key, rule in RESPONSE_RULES.items():
+        texts[key], problems = check_text(raw.get(key), rule)
+        errors += problems
+    phone = texts["signer_phone"]
+    if phone and not is_phone(phone) and not any(e.field == "signer_phone" for e in errors):
+        zh, en = phone_message(RESPONSE_RULES["signer_phone"].zh,
+                               RESPONSE_RULES["signer_phone"].en, phone)
+        errors.append(FieldError("signer_phone", zh, en))
+    return texts, errors
 
 
 def validate_response(
@@ -124,27 +141,8 @@ def validate_response(
     scores, errors = check_scores(raw)
     evaluation_date, date_errors = check_date(raw.get("evaluation_date"), window=window,
                                               today=today)
-    errors += date_errors
-    signer = _text(raw, "signer_name")
-    if not signer:
-        errors.append(FieldError("signer_name", "请填写签字人姓名", "the signer's name is required"))
-    elif len(signer) > MAX_SIGNER_LEN:
-        errors.append(FieldError("signer_name", f"签字人姓名过长（最多 {MAX_SIGNER_LEN} 字）",
-                                 f"the signer's name is too long (max {MAX_SIGNER_LEN})"))
-    comment = _text(raw, "comment")
-    for key in ("signer_name", "signer_title", "signer_phone", "comment"):
-        if "\x00" in _text(raw, key):  # PostgreSQL cannot store NUL in text
-            errors.append(FieldError(key, "含有空字符（NUL）", "contains a NUL character"))
-    if len(comment) > MAX_COMMENT_LEN:
-        errors.append(FieldError("comment", f"意见过长（最多 {MAX_COMMENT_LEN} 字）",
-                                 f"the comment is too long (max {MAX_COMMENT_LEN})"))
+    texts, text_errors = check_texts(raw)
+    errors += date_errors + text_errors
     if errors or evaluation_date is None:
         raise ValidationFailed(errors)
-    return ValidResponse(
-        scores=scores,
-        evaluation_date=evaluation_date,
-        signer_name=signer,
-        signer_title=_text(raw, "signer_title")[:100],
-        signer_phone=_text(raw, "signer_phone")[:50],
-        comment=comment,
-    )
+    return ValidResponse(scores=scores, evaluation_date=evaluation_date, **texts)

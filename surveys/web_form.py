@@ -126,12 +126,21 @@ def _checked_attachments(attachments: Attachments) -> tuple[Attachments, list[Fi
     return attachments, errors
 
 
+def _header_edits(view: InvitationView, edits: Mapping[str, Any]) -> dict[str, str]:
+    """Return the header fields the client changed, cleaned by the text rule (or raise).
+
+    Only what the client typed is checked: stored values are the provider's and are kept.
+    """
+    stored = _header(view.client)
+    changed = {k: str(v or "") for k, v in edits.items()
+               if k in EDITABLE_HEADER and str(v or "").strip() != stored[k].strip()}
+    return check_header(changed, partial=True)
+
+
 def _header_errors(view: InvitationView, edits: Mapping[str, Any]) -> list[FieldError]:
     """Return the problems of the client's edited header fields."""
-    fields = _header(view.client)
-    fields.update({k: str(v or "") for k, v in edits.items() if k in EDITABLE_HEADER})
     try:
-        check_header(fields)
+        _header_edits(view, edits)
     except ValidationFailed as exc:
         return exc.errors
     return []
@@ -175,7 +184,7 @@ def submit_web_form(
     """
     view, valid, attachments = _review(session, token, raw, header_edits, attachments, today)
     assert view.invitation.id is not None
-    edits = {k: str(v or "").strip() for k, v in header_edits.items() if k in EDITABLE_HEADER}
+    edits = _header_edits(view, header_edits)
     stored = append_response(
         session=session, signer=signer, invitation_id=view.invitation.id, valid=valid,
         origin="web", attachments=attachments, header_edits=edits, supersedes_id=supersedes_id,

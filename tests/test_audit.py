@@ -35,7 +35,7 @@ def test_each_domain_change_is_logged_with_who_before_and_after(ctx: Context) ->
     run_write(ctx.engine, lambda s: clients.update_client(
         session=s, actor=clerk, client_id=client, fields={"manager": "新主任", "key_unit": True}))
     run_write(ctx.engine, lambda s: providers.update_provider(
-        session=s, actor=clerk, provider_id=provider, fields={"phone": "010-1"}))
+        session=s, actor=clerk, provider_id=provider, fields={"phone": "010-8512 3456"}))
     run_write(ctx.engine, lambda s: campaigns.open_campaign(
         session=s, actor=clerk, secret=ctx.link_secret, provider_id=provider, year=2026))
     invitation = run_write(ctx.engine, lambda s: invitations.list_invitations(

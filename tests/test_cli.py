@@ -12,6 +12,8 @@ import pytest
 
 from cli.main import main
 from surveys.clock import beijing_today
+from surveys.form_a1 import ITEMS
+from tests.scans import pdf_scan, png_scan
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,7 +44,7 @@ def test_the_whole_contract(cli: Any, tmp_path: Path) -> None:
     year, today = beijing_today().year, beijing_today().isoformat()  # forms enter open campaigns
     assert ok_json(cli, "init")["revision"]
     pid = ok_json(cli, "provider", "add", "京安公司", "--department", "运维部", "--manager", "孙",
-                  "--phone", "010-1")["id"]
+                  "--phone", "010-6688 1234")["id"]
     assert [p["name"] for p in ok_json(cli, "provider", "list")] == ["京安公司"]
     cid = ok_json(cli, "client", "add", "--provider", str(pid), "医院", "--key-unit")["id"]
     listed = ok_json(cli, "client", "list", "--provider", str(pid))
@@ -52,7 +54,7 @@ def test_the_whole_contract(cli: Any, tmp_path: Path) -> None:
     assert contract == {"client_id": cid, "year": year, "amount": "120000.00"}
     csv = tmp_path / "clients.csv"
     csv.write_text("name,department,manager,phone,key_unit,contract_year,contract_amount\n"
-                   f"学校,后勤,王,139,否,{year},90000\n", encoding="utf-8")
+                   f"学校,后勤,王,139 1234 5678,否,{year},90000\n", encoding="utf-8")
     assert ok_json(cli, "client", "import", "--provider", str(pid), str(csv))["created"] == 1
     opened = ok_json(cli, "campaign", "open", "--provider", str(pid), "--year", str(year),
                      "--closes", f"{year + 1}-01-31")
@@ -65,11 +67,17 @@ def test_the_whole_contract(cli: Any, tmp_path: Path) -> None:
     assert all(set(row) == {"client_id", "client", "url"} for row in links)
     assert all(row["url"].startswith("https://s.example.cn/?t=") for row in links)
     paper = tmp_path / "paper.csv"
-    paper.write_text("client,date,signer,item1,item2,item3,item4,item5,item6,item7,item8,item9\n"
-                     f"医院,{today},张三,10,5,15,5,10,10,15,15,15\n"
-                     f"学校,{today},李四,8,4,12,4,8,8,12,12,12\n", encoding="utf-8")
+    (tmp_path / "a.pdf").write_bytes(pdf_scan())
+    (tmp_path / "b.png").write_bytes(png_scan())
+    paper.write_text("用户单位名称,评价日期,签字人," + ",".join(i.name_zh for i in ITEMS) +
+                     f",扫描件\n医院,{today},张三,10,5,15,5,10,10,15,15,15,a.pdf\n"
+                     f"学校,{today},李四,8,4,12,4,8,8,12,12,12,b.png\n", encoding="utf-8")
     assert ok_json(cli, "response", "import", "--provider", str(pid), "--year", str(year),
-                   str(paper)) == {"stored": 2}
+                   str(paper)) == {"stored": 2, "corrected": 0, "unchanged": 0, "rows": 2,
+                                   "changed": True}
+    code, out, _ = cli("response", "import", "--provider", str(pid), "--year", str(year),
+                       str(paper))
+    assert code == 0 and "nothing changed" in out
     report = ok_json(cli, "report", "--provider", str(pid), "--year", str(year))
     assert (report["invited"], report["responses"], report["mean_total"]) == (2, 2, 90.0)
     assert (report["min_total"], report["max_total"], report["star_by_score"]) == (80, 100, 2)

@@ -19,6 +19,7 @@ from surveys.errors import ValidationFailed
 from surveys.models import Client, ContractYear, Response
 from surveys.response_import import import_paper_forms
 from tests.factories import make_client, make_provider, open_campaign
+from tests.scans import pdf_scan, png_scan
 
 HEADER = "name,department,manager,phone,key_unit,contract_year,contract_amount\n"
 
@@ -48,8 +49,9 @@ def run_client_import(ctx: Context, pid: int, data: bytes, name: str = "c.csv") 
 
 def test_client_csv_import_creates_clients_and_contracts(ctx: Context) -> None:
     pid = make_provider(ctx)
-    data = (HEADER + "医院,保卫处,李,138,是,2025,300000\n医院,保卫处,李,138,是,2026,310000\n"
-            "学校,后勤,王,139,否,,\n").encode("utf-8-sig")
+    data = (HEADER + "医院,保卫处,李,13812345678,是,2025,300000\n"
+            "医院,保卫处,李,13812345678,是,2026,310000\n"
+            "学校,后勤,王,010-85123456,否,,\n").encode("utf-8-sig")
     summary = run_client_import(ctx, pid, data)
     assert (summary.created, summary.contracts) == (2, 2)
     assert counts(ctx) == (2, 2, 0)
@@ -65,13 +67,13 @@ def test_client_xlsx_and_gbk_csv_import(ctx: Context) -> None:
 
 
 @pytest.mark.parametrize(("body", "expected"), [
-    (",保卫处,李,138,是,,\n", [(3, "name")]),
+    (",保卫处,李,13812345678,是,,\n", [(3, "name")]),
     ("甲,,,,maybe,,\n", [(3, "key_unit")]),
     ("甲,,,,否,20x6,100\n", [(3, "contract_year")]),
     ("甲,,,,否,2026,-5\n", [(3, "contract_amount")]),
     ("甲,,,,否,,\n乙,,,,否,2026,abc\n,,,,perhaps,,\n", [(4, "contract_amount"), (5, "name"),
                                                  (5, "key_unit")]),
-    ("甲,a,,,否,,\n甲,b,,,否,,\n", [(4, "name")]),
+    ("甲,a,,,否,,\n甲,b,,,否,,\n", [(3, "department"), (4, "department")]),
 ])
 def test_bad_client_rows_reject_the_whole_file(ctx: Context, body: str,
                                                expected: list[tuple[int, str]]) -> None:
@@ -106,8 +108,8 @@ def test_unreadable_or_misshaped_files_are_rejected(ctx: Context, data: bytes, n
 PAPER_HEADER = "client,date,signer,item1,item2,item3,item4,item5,item6,item7,item8,item9"
 
 
-def paper_import(ctx: Context, pid: int, text: str, tmp_path: Path, name: str = "p.csv") -> int:
-    """Return how many paper forms an import stored."""
+def paper_import(ctx: Context, pid: int, text: str, tmp_path: Path, name: str = "p.csv") -> Any:
+    """Return the summary of a paper-form import."""
     return run_write(ctx.engine, lambda s: import_paper_forms(
         session=s, actor=SYSTEM, signer=ctx.signer, provider_id=pid, year=2026,
         data=text.encode(), filename=name, today=date(2026, 11, 24), base_dir=tmp_path))
@@ -118,15 +120,16 @@ def test_paper_forms_import_with_scan(ctx: Context, tmp_path: Path) -> None:
     cid = make_client(ctx, pid, "甲", years={2026: 1})
     make_client(ctx, pid, "乙", years={2026: 1})
     open_campaign(ctx, pid, 2026)
-    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 test scan")
+    (tmp_path / "scan.pdf").write_bytes(pdf_scan())
+    (tmp_path / "scan2.png").write_bytes(png_scan())
     text = (PAPER_HEADER + ",scan,comment\n" + f"{cid},2026-03-01,张三,10,5,15,5,10,10,15,15,15,"
-            "scan.pdf,很好\n乙,2026-03-02,李四,9,4,14,4,9,9,14,14,14,,\n")
-    assert paper_import(ctx, pid, text, tmp_path) == 2
+            "scan.pdf,很好\n乙,2026-03-02,李四,9,4,14,4,9,9,14,14,14,scan2.png,\n")
+    assert paper_import(ctx, pid, text, tmp_path).stored == 2
     with read_session(ctx.engine) as s:
         stored = s.exec(select(Response).order_by(Response.id)).all()  # type: ignore[arg-type]
     assert [(r.total, r.origin, r.scan_name) for r in stored] == [(100, "import", "scan.pdf"),
-                                                                  (91, "import", "")]
-    assert stored[0].scan == b"%PDF-1.4 test scan" and stored[0].comment == "很好"
+                                                                  (91, "import", "scan2.png")]
+    assert stored[0].scan == pdf_scan() and stored[0].comment == "很好"
 
 
 @pytest.mark.parametrize(("row", "fields"), [
@@ -144,7 +147,10 @@ def test_bad_paper_rows_reject_the_whole_file(ctx: Context, tmp_path: Path, row:
     make_client(ctx, pid, "乙", years={2026: 1})
     open_campaign(ctx, pid, 2026)
     (tmp_path / "fake.png").write_bytes(b"not an image")
-    text = (PAPER_HEADER + ",scan\n乙,2026-03-02,李四,9,4,14,4,9,9,14,14,14,\n" + row + "\n")
+    (tmp_path / "s.png").write_bytes(png_scan())
+    if not row.endswith(".png"):
+        row += ",s.png"
+    text = (PAPER_HEADER + ",scan\n乙,2026-03-02,李四,9,4,14,4,9,9,14,14,14,s.png\n" + row + "\n")
     with pytest.raises(ValidationFailed) as caught:
         paper_import(ctx, pid, text, tmp_path)
     assert [e.field for e in caught.value.errors] == fields

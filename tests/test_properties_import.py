@@ -24,8 +24,11 @@ from surveys.models import Client, ContractYear, Response
 from surveys.response_import import OPTIONAL as PAPER_OPTIONAL
 from surveys.response_import import REQUIRED as PAPER_REQUIRED
 from surveys.response_import import import_paper_forms
+from surveys.text import normalise
 from tests.fault_support import TODAY, YEAR, seed_invitations, verify_ok
+from tests.test_web_form import signature_png
 
+SCAN = signature_png()  # a real PNG: the scan every paper row needs
 PROFILE = settings(max_examples=60, deadline=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture,
                                           HealthCheck.too_slow])
@@ -94,7 +97,7 @@ def test_client_list_imports_correctly_or_changes_nothing(
     position = {name.strip().lower(): i for i, name in enumerate(header)}
     for row in rows:
         if any(c.strip() for c in row):
-            stored = row[position["name"]].strip() if position["name"] < len(row) else ""
+            stored = normalise(row[position["name"]]) if position["name"] < len(row) else ""
             assert stored in names
 
 
@@ -121,11 +124,12 @@ def test_paper_forms_import_correctly_or_change_nothing(
     provider_id = _provider(ctx)
     header, rows = sheet
     if plausible:  # also try sheets close to valid, so acceptance is exercised
-        header = list(PAPER_REQUIRED)
-        rows = [[client, "2026-06-15", "张三", *scores] for client, scores in plausible]
+        (tmp_path / "scan.png").write_bytes(SCAN)
+        header = ["client", "date", "signer", *ITEM_COLUMNS, "scan"]
+        rows = [[client, "2026-06-15", "张三", *scores, "scan.png"] for client, scores in plausible]
     before = _responses(ctx)
     try:
-        stored = run_write(ctx.engine, lambda s: import_paper_forms(
+        done = run_write(ctx.engine, lambda s: import_paper_forms(
             session=s, actor=SYSTEM, signer=ctx.signer, provider_id=provider_id, year=YEAR,
             data=csv_bytes(header, rows, encoding), filename="forms.csv", today=TODAY,
             base_dir=tmp_path))
@@ -134,7 +138,8 @@ def test_paper_forms_import_correctly_or_change_nothing(
         assert _responses(ctx) == before
         return
     after = _responses(ctx)
-    assert len(after) == len(before) + stored and after[:len(before)] == before
+    assert len(after) == len(before) + done.stored + done.corrected
+    assert after[:len(before)] == before
     for record in after[len(before):]:
         assert 0 <= record[1] <= 100 and record[2] == date(YEAR, 6, 15) or record[2] <= TODAY
     verify_ok(ctx.engine, ctx.signer)

@@ -93,5 +93,5 @@ def test_update_client_keeps_names_unique(ctx: Context) -> None:
                                                               client_id=cid,
                                                               fields={"name": "甲"}))
     client = run_write(ctx.engine, lambda s: clients.update_client(
-        session=s, actor=SYSTEM, client_id=cid, fields={"phone": "110", "active": False}))
-    assert client.phone == "110" and not client.active and client.name == "乙"
+        session=s, actor=SYSTEM, client_id=cid, fields={"phone": "0755-2345678", "active": False}))
+    assert client.phone == "0755-2345678" and not client.active and client.name == "乙"

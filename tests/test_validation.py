@@ -9,7 +9,7 @@ import pytest
 
 from surveys.errors import ValidationFailed
 from surveys.form_a1 import ITEMS
-from surveys.validation import parse_score, validate_response
+from surveys.validation import parse_date, parse_score, validate_response
 
 WINDOW = (date(2026, 1, 1), date(2026, 12, 31))
 TODAY = date(2026, 11, 24)
@@ -93,3 +93,50 @@ def test_signer_is_required_and_text_is_kept_literally() -> None:
     valid = validate_response(full_form(signer_name=" <b>王</b> ", comment="=1+1"),
                               window=WINDOW, today=TODAY)
     assert valid.signer_name == "<b>王</b>" and valid.comment == "=1+1"
+
+
+def test_each_message_says_what_is_wrong_in_both_languages() -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        validate_response(full_form(item1="", item2="x", item3=16, evaluation_date="2026-12-01",
+                                    signer_phone="138"),
+                          window=(date(2026, 1, 1), date(2026, 11, 30)), today=date(2026, 12, 5))
+    assert [(e.field, e.zh, e.en) for e in caught.value.errors] == [
+        ("item1", "第 1 项「服务业务管理能力」未评分", "item 1 'Service management capability' has no score"),
+        ("item2", "第 2 项「维保工作规范表现」必须是整数（收到 'x'）",
+         "item 2 'Conformity of maintenance work to procedure' must be a whole number (got 'x')"),
+        ("item3", "第 3 项「员工维修技能水平」应在 0 到 15 之间（收到 16）",
+         "item 3 'Staff repair skill' must be between 0 and 15 (got 16)"),
+        ("date", "评价日期 2026-12-01 不在回访期 2026-01-01 至 2026-11-30 内",
+         "evaluation date 2026-12-01 is outside the campaign window 2026-01-01 to 2026-11-30"),
+        ("signer_phone", "「签字人电话」不是有效的电话号码（收到 '138'）：请填写手机号（如 138 1234 5678）"
+         "或带区号的固定电话（如 010-8512 3456 转 8021），可加 +86",
+         "'Signer's phone' is not a valid phone number (got '138'): use a mainland mobile number "
+         "(e.g. 138 1234 5678) or a landline with its area code (e.g. 010-8512 3456 ext. 8021), "
+         "optionally with +86"),
+    ]
+
+
+@pytest.mark.parametrize(("phone", "fields"), [
+    ("", []), ("138 1234 5678", []), ("010-8512 3456 转 21", []), ("13x", ["signer_phone"]),
+    ("1" * 51, ["signer_phone"]), ("138\x0b12345678", ["signer_phone"]),
+])
+def test_the_signer_phone_is_checked_once(phone: str, fields: list[str]) -> None:
+    raw = full_form(signer_phone=phone)
+    if not fields:
+        assert validate_response(raw, window=WINDOW, today=TODAY).signer_phone == phone
+    else:
+        assert errors_of(raw) == fields
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("X5", None), ("-5", -5), ("9" * 20, int("9" * 20)), ("9" * 21, None), ("-" + "9" * 19, -int("9" * 19)),
+])
+def test_parse_score_edges(value: str, expected: int | None) -> None:
+    assert parse_score(value) == expected
+
+
+def test_dates_on_the_window_edges_and_in_odd_text() -> None:
+    closes = (date(2026, 1, 1), date(2026, 6, 30))
+    assert validate_response(full_form(evaluation_date="2026-06-30"), window=closes,
+                             today=TODAY).evaluation_date == date(2026, 6, 30)
+    assert parse_date("2026-03-01xyz") is None and parse_date(" 2026-03-01 ") == date(2026, 3, 1)

@@ -164,7 +164,8 @@ def test_registry_import_errors_shown_in_a_table(workspace: Context) -> None:
     provider = factories.make_provider(workspace)
     at = page(signed_in(app(), workspace), "pages/clients.py")
     csv = ("name,department,manager,phone,key_unit,contract_year,contract_amount\n"
-           "甲单位,保卫处,张,1,是,2026,100000\n,保卫处,李,2,maybe,1999,-5\n").encode()
+           "甲单位,保卫处,张,13812345678,是,2026,100000\n,保卫处,李,010-85123456,maybe,1999,-5\n"
+           ).encode()
     at.file_uploader(key="ws_import_file").upload("clients.csv", csv, "text/csv")
     at.run()
     at.button(key="ws_import_run").click()
@@ -172,7 +173,7 @@ def test_registry_import_errors_shown_in_a_table(workspace: Context) -> None:
     assert not at.exception
     problems = at.dataframe[-1].value
     assert set(problems.iloc[:, 0]) == {3}
-    assert {"name", "key_unit", "contract_year"} <= set(problems.iloc[:, 1])
+    assert {"用户单位名称", "重点保卫单位", "合同年度"} <= set(problems.iloc[:, 1])
     with read_session(workspace.engine) as session:
         assert session.exec(select(Client).where(Client.provider_id == provider)).all() == []
 

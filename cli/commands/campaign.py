@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from cli.commands.common import ACTOR, JsonOption, context, emit, read, read_file, write
+from cli.commands.common import ACTOR, JsonOption, context, emit, read, read_import_file, write, write_output
 from surveys.clock import beijing_today
 from surveys.links import is_loopback_url, resolve_base_url
 
@@ -96,11 +96,26 @@ def response_import_cmd(file: Path, provider: int = ProviderOpt, year: int = Yea
     """Import paper forms from .csv or .xlsx (all rows or none); stored with origin 'paper'."""
     from surveys import response_import
 
-    data = read_file(file)
-    stored = write(lambda ctx, s: response_import.import_paper_forms(
+    data = read_import_file(file)
+    done = write(lambda ctx, s: response_import.import_paper_forms(
         session=s, actor=ACTOR, signer=ctx.signer, provider_id=provider, year=year, data=data,
         filename=file.name, today=beijing_today(), base_dir=file.resolve().parent))
-    emit({"stored": stored}, as_json, f"{stored} paper forms stored")
+    text = (f"{done.rows} 行 / rows: {done.stored} 份新录入 / new, {done.corrected} 份更正 / "
+            f"corrected, {done.unchanged} 份未变 / unchanged" if done.changed else
+            f"没有任何更改：{done.rows} 行与已存的评价表完全相同 / nothing changed: all "
+            f"{done.rows} rows match the stored forms")
+    emit({"stored": done.stored, "corrected": done.corrected, "unchanged": done.unchanged,
+          "rows": done.rows, "changed": done.changed}, as_json, text)
+
+
+@response_app.command("template")
+def response_template_cmd(out: Path = typer.Argument(..., help="The .xlsx to write."),
+                          as_json: bool = JsonOption) -> None:
+    """Write the paper-form import template (.xlsx, notes and checks on every column)."""
+    from surveys.import_templates import response_template_xlsx
+
+    write_output(out, response_template_xlsx())
+    emit({"file": str(out)}, as_json, f"导入模板已写入 / import template written: {out}")
 
 
 def register(app: typer.Typer) -> None:

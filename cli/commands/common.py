@@ -51,11 +51,23 @@ def read(work: Callable[[Context, Session], T]) -> T:
 
 
 def emit(value: Any, as_json: bool, text: str | None = None) -> None:
-    """Print value as JSON, or the given text (default: the value itself)."""
+    """Print value as JSON, or the given text (default: the value itself).
+
+    Stored text reaches no terminal raw: control and bidi characters print as escapes.
+    """
+    from surveys.text import json_terminal_safe, terminal_safe
+
     if as_json:
-        typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+        typer.echo(json_terminal_safe(json.dumps(value, ensure_ascii=False, indent=2, default=str)))
     else:
-        typer.echo(text if text is not None else str(value))
+        typer.echo(terminal_safe(text if text is not None else str(value)))
+
+
+def complain(message: str) -> None:
+    """Print a message to stderr with stored text made inert."""
+    from surveys.text import terminal_safe
+
+    typer.echo(terminal_safe(message), err=True)
 
 
 def read_file(file: Path) -> bytes:
@@ -64,4 +76,20 @@ def read_file(file: Path) -> bytes:
         return file.read_bytes()
     except OSError as exc:
         typer.echo(f"错误 / error: cannot read {file}: {exc.strerror}", err=True)
+        raise typer.Exit(1) from exc
+
+
+def read_import_file(file: Path) -> bytes:
+    """Return an import file's bytes, refused before reading when over the import limit."""
+    from surveys.tabular import read_capped
+
+    return read_capped(file)
+
+
+def write_output(out: Path, data: bytes) -> None:
+    """Write a file the user asked for, or exit with one clear line."""
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        complain(f"错误 / error: cannot write {out}: {exc.strerror}")
         raise typer.Exit(1) from exc

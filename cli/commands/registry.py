@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cli.commands.common import ACTOR, JsonOption, emit, read, read_file, write
+from cli.commands.common import ACTOR, JsonOption, emit, read, read_import_file, write, write_output
 
 provider_app = typer.Typer(help="Providers (服务单位).", no_args_is_help=True)
 client_app = typer.Typer(help="Client units (用户单位).", no_args_is_help=True)
@@ -85,13 +85,26 @@ def client_import_cmd(file: Path, provider: int = typer.Option(..., help="Provid
     """Import clients from .csv or .xlsx (all rows or none)."""
     from surveys import client_import
 
-    data = read_file(file)
+    data = read_import_file(file)
     summary = write(lambda ctx, s: client_import.import_clients(
         session=s, actor=ACTOR, provider_id=provider, data=data, filename=file.name))
-    emit({"created": summary.created, "updated": summary.updated,
-          "contracts": summary.contracts, "rows": summary.rows}, as_json,
-         f"{summary.rows} rows: {summary.created} clients created, {summary.updated} updated, "
-         f"{summary.contracts} contract years")
+    text = (f"{summary.rows} rows: {summary.created} clients created, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged, {summary.contracts} contract years set"
+            if summary.changed else f"没有任何更改：{summary.rows} 行与已登记的信息完全相同 / "
+            f"nothing changed: all {summary.rows} rows match what is registered")
+    emit({"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged,
+          "contracts": summary.contracts, "contracts_unchanged": summary.contracts_unchanged,
+          "rows": summary.rows, "changed": summary.changed}, as_json, text)
+
+
+@client_app.command("template")
+def client_template_cmd(out: Path = typer.Argument(..., help="The .xlsx to write."),
+                        as_json: bool = JsonOption) -> None:
+    """Write the client-list import template (.xlsx, notes and checks on every column)."""
+    from surveys.import_templates import client_template_xlsx
+
+    write_output(out, client_template_xlsx())
+    emit({"file": str(out)}, as_json, f"导入模板已写入 / import template written: {out}")
 
 
 def register(app: typer.Typer) -> None:

@@ -72,6 +72,26 @@ SCRIPT = """
   }
   window.__ssChrome = fix;
   fix(document.body);
+  // Our own notice while the server cannot be reached: Streamlit's status widget is hidden
+  // with its header, and its "Connection error" dialog comes late or not at all.
+  const banner = document.createElement("div");
+  banner.setAttribute("role", "status");
+  banner.style.cssText = "display:none;position:fixed;left:0;right:0;top:0;z-index:100000;" +
+    "padding:12px 16px;background:#fff3cd;color:#664d03;font-size:16px;text-align:center;" +
+    "box-shadow:0 2px 6px rgba(0,0,0,.15)";
+  document.body.appendChild(banner);
+  let misses = 0;
+  function probe() {
+    const base = window.location.pathname.replace(/[^/]*$/, "");
+    fetch(base + "_stcore/health", {cache: "no-store"})
+      .then((r) => { if (!r.ok) { throw new Error(String(r.status)); } misses = 0; })
+      .catch(() => { misses += 1; })
+      .finally(() => {
+        banner.textContent = window.__ssCfg.offline;
+        banner.style.display = misses >= 2 ? "block" : "none";
+      });
+  }
+  setInterval(probe, 3000);
   new MutationObserver((records) => {
     for (const record of records) {
       for (const added of record.addedNodes) {

@@ -453,3 +453,17 @@ STRINGS.update({
                      "Something went wrong. Reload the page; if it persists, contact your "
                      "provider."),
 })
+
+
+def _merge_areas() -> None:
+    """Add the area modules' strings (surveys/strings/); a key already here raises ValueError."""
+    from surveys.strings import area_strings
+
+    extra = area_strings()
+    clash = STRINGS.keys() & extra.keys()
+    if clash:
+        raise ValueError(f"UI string keys defined twice: {sorted(clash)}")
+    STRINGS.update(extra)
+
+
+_merge_areas()

@@ -21,20 +21,18 @@ from sqlmodel import Session, col, select
 from surveys.access import Actor, require_write
 from surveys.context import Context
 from surveys.db import read_session, run_write
-from surveys.links import invitation_url, resolve_base_url
+from surveys.links import resolve_base_url
 from surveys.mail_message import MailFacts, build_message
 from surveys.mailer import deliver, error_text, is_permanent, parse_smtp_url, smtp_connection
 from surveys.models import (
     Campaign,
-    Client,
     Invitation,
     MailAttempt,
     OutreachWave,
-    Provider,
     WaveRecipient,
     utcnow,
 )
-from surveys.tokens import derive_token
+from surveys.wave_preview import message_facts
 from surveys.waves import QUEUED, get_wave, has_answered
 
 SENDING, SENT, FAILED, SKIPPED = "sending", "sent", "failed", "skipped"
@@ -83,24 +81,19 @@ def _facts(session: Session, secret: bytes, base_url: str,
     """Return what the message says, or None and why it must not be sent any more."""
     wave = session.get(OutreachWave, recipient.wave_id)
     invitation = session.get(Invitation, recipient.invitation_id)
-    client = session.get(Client, recipient.client_id)
-    if wave is None or invitation is None or client is None:
+    if wave is None or invitation is None:
         return None, "邀请已不存在 / the invitation is gone"
     campaign = session.get(Campaign, wave.campaign_id)
-    provider = session.get(Provider, wave.provider_id)
-    assert campaign is not None and provider is not None
+    assert campaign is not None
     if has_answered(session=session, provider_id=wave.provider_id, year=wave.year,
-                    client_id=client.id or 0):
+                    client_id=recipient.client_id):
         return None, "已作答，不再提醒 / answered: not reminded"
     if invitation.revoked_at is not None:
         return None, "链接已作废 / the link was revoked"
     if not campaign.is_open:
         return None, "回访已结束 / the campaign is closed"
-    url = invitation_url(base_url, derive_token(secret, invitation.token_nonce))
-    return MailFacts(provider=provider.name, provider_manager=provider.manager,
-                     provider_phone=provider.phone, client=client.name,
-                     client_manager=client.manager, year=wave.year, closes=campaign.closes,
-                     url=url, reminder=wave.selection != "unanswered"), ""
+    return message_facts(session=session, secret=secret, base_url=base_url,
+                         invitation=invitation, reminder=wave.kind == "reminder"), ""
 
 
 def _record(session: Session, recipient_id: int, now: datetime, *, error: BaseException | None,

@@ -322,6 +322,7 @@ class OutreachWave(SQLModel, table=True):
     year: int
     selection: str = Field(sa_column=Column(String(20), nullable=False))  # waves.SELECTIONS
     channel: str = Field(sa_column=Column(String(10), nullable=False))  # "email" or "print"
+    kind: str = Field(sa_column=Column(String(12), nullable=False))  # "invitation" or "reminder"
     created_by: str = Field(sa_column=Column(String(200), nullable=False))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)

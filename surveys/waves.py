@@ -80,6 +80,9 @@ def create_wave(*, session: Session, actor: Actor, provider_id: int, year: int, 
                 channel: str) -> OutreachWave:
     """Return the recorded wave with one recipient row per chosen client (queued for e-mail).
 
+    The campaign's first wave to everyone who owes an answer is an invitation; any later wave,
+    or one chosen by state, is a reminder.
+
     Only staff who may change the provider start a wave; the campaign must be open, and
     clients that answered are left out here, whatever the caller chose.
     """
@@ -93,9 +96,12 @@ def create_wave(*, session: Session, actor: Actor, provider_id: int, year: int, 
     if not chosen:
         raise Conflict("没有符合条件的未作答用户单位 / no client that still owes an answer "
                        "matches this selection")
+    earlier = session.exec(select(OutreachWave.id).where(
+        OutreachWave.campaign_id == campaign.id).limit(1)).first()
+    kind = "reminder" if selection != "unanswered" or earlier is not None else "invitation"
     wave = OutreachWave(provider_id=provider_id, campaign_id=int(campaign.id or 0), year=year,
-                        selection=selection, channel=channel, created_by=actor.username[:200],
-                        recipients=len(chosen))
+                        selection=selection, channel=channel, kind=kind,
+                        created_by=actor.username[:200], recipients=len(chosen))
     session.add(wave)
     session.flush()
     now = utcnow()

@@ -65,6 +65,7 @@ def test_a_wave_sends_each_client_its_own_link(ctx: Context, smtp_server: SmtpSe
     mailing = mail_ctx(ctx, smtp_server.url)
     first = wave(ctx, provider_id, actor=Actor("clerk", "staff", provider_id))
     report = send_due(mailing)
+    assert all("邀请" in r.message["Subject"] for r in smtp_server.handler.received)
     assert (report.sent, report.failed, report.retrying, report.skipped) == (3, 0, 0, 0)
     got = by_recipient(smtp_server.handler.received)
     assert set(got) == {"jia@client.test", "yi@client.test", "bing@client.test"}
@@ -91,7 +92,7 @@ def test_a_wave_sends_each_client_its_own_link(ctx: Context, smtp_server: SmtpSe
     assert send_due(mailing).sent == 2
     assert set(by_recipient(smtp_server.handler.received)) == {"yi@client.test",
                                                                "bing@client.test"}
-    assert "提醒" not in smtp_server.handler.received[0].message["Subject"]
+    assert "提醒" in smtp_server.handler.received[0].message["Subject"]  # the second wave reminds
     with read_session(ctx.engine) as s:
         assert {r.client for r in wave_recipients(session=s, actor=SYSTEM, wave_id=second)} == {
             "乙银行", "丙学校", "丁商场"}

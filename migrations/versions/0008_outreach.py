@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column('year', sa.Integer(), nullable=False),
         sa.Column('selection', sa.String(length=20), nullable=False),
         sa.Column('channel', sa.String(length=10), nullable=False),
+        sa.Column('kind', sa.String(length=12), nullable=False),
         sa.Column('created_by', sa.String(length=200), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('recipients', sa.Integer(), nullable=False),

@@ -14,7 +14,7 @@ from surveys.clock import beijing_today
 from surveys.db import read_session
 from surveys.invitations import reissue_invitation, revoke_invitation
 from surveys.links import is_loopback_url, resolve_base_url
-from surveys.progress import campaign_progress
+from surveys.progress import campaign_progress, progress_overview
 from surveys.qr import SHEET_NAME, campaign_cards, qr_png, qr_sheet_pdf, safe_filename
 
 language_switch()
@@ -63,9 +63,12 @@ if writable and campaign.is_open and st.button(t("ws_campaign_close"), key="ws_c
         anchor_now(engine=ctx.engine, settings=ctx.settings, provider_id=provider_id)
         st.rerun()
 
-with read_session(ctx.engine) as session:
-    progress = campaign_progress(session=session, actor=actor, secret=ctx.link_secret,
-                                 provider_id=provider_id, year=chosen_year, base_url=base_url)
+with read_session(ctx.engine) as session:  # links are credentials: writers only
+    progress = (campaign_progress(session=session, actor=actor, secret=ctx.link_secret,
+                                  provider_id=provider_id, year=chosen_year, base_url=base_url)
+                if writable else
+                progress_overview(session=session, actor=actor, provider_id=provider_id,
+                                  year=chosen_year))
 st.subheader(t("ws_progress"))
 st.dataframe([{t("ws_client"): p.client, t("ws_key_unit"): p.key_unit,
                t("ws_status"): t(f"ws_status_{p.status}"), t("ws_versions"): p.versions,
@@ -73,6 +76,8 @@ st.dataframe([{t("ws_client"): p.client, t("ws_key_unit"): p.key_unit,
              hide_index=True, width="stretch")
 if not progress:
     st.info(t("ws_no_invitations"))
+    st.stop()
+if not writable:  # an assessor sees progress only: no link, no QR code
     st.stop()
 
 if st.button(t("ws_sheet_prepare"), key="ws_sheet_prepare"):
@@ -97,14 +102,13 @@ if item.url:
                        mime="image/png", key="ws_qr_download")
 else:
     st.warning(t("ws_link_revoked"))
-if writable:
-    left, right = st.columns(2)
-    if item.url and left.button(t("ws_link_revoke"), key="ws_link_revoke"):
-        if attempt(lambda s: revoke_invitation(session=s, actor=actor,
-                                               invitation_id=pick)) is not None:
-            st.rerun()
-    if right.button(t("ws_link_reissue"), key="ws_link_reissue"):
-        if attempt(lambda s: reissue_invitation(session=s, actor=actor, secret=ctx.link_secret,
-                                                invitation_id=pick)) is not None:
-            st.session_state.pop("ws_sheet", None)
-            st.rerun()
+left, right = st.columns(2)
+if item.url and left.button(t("ws_link_revoke"), key="ws_link_revoke"):
+    if attempt(lambda s: revoke_invitation(session=s, actor=actor,
+                                           invitation_id=pick)) is not None:
+        st.rerun()
+if right.button(t("ws_link_reissue"), key="ws_link_reissue"):
+    if attempt(lambda s: reissue_invitation(session=s, actor=actor, secret=ctx.link_secret,
+                                            invitation_id=pick)) is not None:
+        st.session_state.pop("ws_sheet", None)
+        st.rerun()

@@ -9,6 +9,14 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from html import escape
 
+from surveys.errors import ValidationFailed
+from surveys.invitation_text import (
+    MINUTES,
+    MessageFacts,
+    deadline_text,
+    invitation_message,
+    reminder_message,
+)
 from surveys.qr import qr_png
 
 QR_CID_DOMAIN = "star-survey.invalid"
@@ -31,56 +39,56 @@ class MailFacts:
     provider_manager: str
     provider_phone: str
     client: str
-    client_manager: str
     year: int
     closes: date
     url: str
     reminder: bool
 
 
-def _deadline(day: date) -> str:
-    """Return a date as Chinese text (2026年12月31日)."""
-    return f"{day.year}年{day.month}月{day.day}日"
+def _core(facts: MailFacts) -> str:
+    """Return the invitation or reminder in the words of every channel (surveys/invitation_text)."""
+    short = MessageFacts(client=facts.client, provider=facts.provider, year=facts.year,
+                         link=facts.url, closes=facts.closes, contact=facts.provider_manager,
+                         phone=facts.provider_phone)
+    try:
+        return reminder_message(short) if facts.reminder else invitation_message(short)
+    except ValidationFailed:  # a link too long for an SMS still fits an e-mail
+        return (f"{facts.client}您好！{facts.provider}{facts.year}年度服务回访：请于"
+                f"{deadline_text(facts.closes)}前打开 {facts.url} 填写用户评价表并签字，"
+                f"约需{MINUTES}分钟。")
 
 
 def _lines(facts: MailFacts) -> list[str]:
-    """Return the message's paragraphs as plain text (the link on a line of its own)."""
-    greeting = f"{facts.client}{'（' + facts.client_manager + '）' if facts.client_manager else ''}："
-    if facts.reminder:
-        opening = (f"您单位尚未提交 {facts.year} 年度用户评价表。恳请在 {_deadline(facts.closes)} "
-                   "前抽空填写，谢谢！")
-    else:
-        opening = (f"{facts.provider} 正在进行 {facts.year} 年度用户回访（T/BAX 表 A.1），"
-                   f"诚邀贵单位对我们的维保服务进行评价。请在 {_deadline(facts.closes)} 前填写。")
-    contact = "、".join(part for part in (facts.provider_manager, facts.provider_phone) if part)
+    """Return the message's paragraphs as plain text (the link stands between spaces)."""
     return [
-        greeting,
-        opening,
-        "用手机打开下面的链接（或扫描邮件中的二维码）即可填写，约需 3 分钟，共 9 项打分并签字：",
-        facts.url,
-        "此链接只属于贵单位，请勿转发。评价结果用于本公司的服务星级评定，提交后不可由本公司修改。",
-        f"如有疑问，请联系：{contact}" if contact else "",
+        _core(facts),
+        "也可以用手机微信扫描下面的二维码打开。共 9 项打分，最后签字提交。",
+        "此链接只属于贵单位，请勿转发。评价结果用于本公司的服务星级评定（T/BAX），"
+        "提交后本公司无法修改。",
         facts.provider,
     ]
+
+
+def _html_paragraph(line: str, url: str, cid: str) -> str:
+    """Return one paragraph as HTML: stored text escaped, the link clickable, the QR after it."""
+    if url not in line:
+        return f"<p>{escape(line)}</p>"
+    before, after = line.split(url, 1)
+    link = escape(url, quote=True)
+    return (f'<p>{escape(before)}<a href="{link}">{link}</a>{escape(after)}</p>'
+            f'<p><img src="cid:{escape(cid, quote=True)}" alt="二维码" width="220" '
+            'height="220"></p>')
 
 
 def mail_content(facts: MailFacts, cid: str = "qr") -> MailContent:
     """Return the subject, plain text and HTML of one client's invitation or reminder."""
     kind = "提醒" if facts.reminder else "邀请"
     subject = f"【{kind}】{facts.year} 年度用户评价 — {facts.provider}"
-    lines = [line for line in _lines(facts) if line]
+    lines = _lines(facts)
     text = "\n\n".join(lines) + "\n"
-    paragraphs = []
-    for line in lines:
-        if line == facts.url:
-            link = escape(facts.url, quote=True)
-            paragraphs.append(f'<p><a href="{link}">{link}</a></p>'
-                              '<p><img src="cid:' + escape(cid, quote=True)
-                              + '" alt="二维码" width="220" height="220"></p>')
-        else:
-            paragraphs.append(f"<p>{escape(line)}</p>")
     html = ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>'
-            + "".join(paragraphs) + "</body></html>")
+            + "".join(_html_paragraph(line, facts.url, cid) for line in lines)
+            + "</body></html>")
     return MailContent(subject=subject, text=text, html=html)
 
 

@@ -47,7 +47,7 @@ def message_facts(*, session: Session, secret: bytes, base_url: str, invitation:
     assert campaign is not None and client is not None and provider is not None
     return MailFacts(provider=provider.name, provider_manager=provider.manager,
                      provider_phone=provider.phone, client=client.name,
-                     client_manager=client.manager, year=campaign.year, closes=campaign.closes,
+                     year=campaign.year, closes=campaign.closes,
                      url=invitation_url(base_url, derive_token(secret, invitation.token_nonce)),
                      reminder=reminder)
 

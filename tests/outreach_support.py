@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlmodel import select
 
 from surveys.access import SYSTEM
+from surveys.clients import update_client
 from surveys.context import Context
 from surveys.db import read_session, run_write
 from surveys.invitations import mark_opened
-from surveys.models import Client, Invitation
+from surveys.models import Invitation
 from tests.factories import make_client, make_provider, open_campaign
 
 YEAR = 2026
@@ -17,12 +18,9 @@ CLIENTS = {"甲医院": "jia@client.test", "乙银行": "yi@client.test", "丙�
 
 
 def set_email(ctx: Context, client_id: int, address: str | None) -> None:
-    """Give a client an e-mail address (or none)."""
-    def work(s: object) -> None:
-        client = s.get(Client, client_id)  # type: ignore[attr-defined]
-        client.email = address
-        s.add(client)  # type: ignore[attr-defined]
-    run_write(ctx.engine, work)
+    """Give a client an e-mail address (or none) through the domain's client update."""
+    run_write(ctx.engine, lambda s: update_client(session=s, actor=SYSTEM, client_id=client_id,
+                                                  fields={"email": address or ""}))
 
 
 def outreach_campaign(ctx: Context, clients: dict[str, str | None] | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import date
 from email import message_from_bytes, policy
@@ -19,7 +20,7 @@ HOSTILE = '<b>粗体</b><img src=x onerror="alert(1)">&amp;'
 def facts(client: str = "北京市第一人民医院", reminder: bool = False) -> MailFacts:
     """Return the facts of a message to one client."""
     return MailFacts(provider="京安技防", provider_manager="王经理", provider_phone="010-12345678",
-                     client=client, client_manager="李处长", year=2026,
+                     client=client, year=2026,
                      closes=date(2026, 12, 31), url=URL, reminder=reminder)
 
 
@@ -48,8 +49,8 @@ def test_message_has_text_html_and_the_qr_inline() -> None:
 
 def test_reminder_says_it_is_a_reminder() -> None:
     assert "提醒" in mail_content(facts(reminder=True)).subject
-    assert "尚未提交" in mail_content(facts(reminder=True)).text
-    assert "尚未提交" not in mail_content(facts()).text
+    assert "尚未完成" in mail_content(facts(reminder=True)).text
+    assert "尚未完成" not in mail_content(facts()).text
 
 
 def test_stored_text_is_never_markup_in_the_html() -> None:
@@ -57,3 +58,9 @@ def test_stored_text_is_never_markup_in_the_html() -> None:
     assert "<b>" not in content.html and "onerror=\"" not in content.html
     assert "&lt;b&gt;粗体&lt;/b&gt;" in content.html
     assert HOSTILE in content.text  # the plain text keeps every character as stored
+
+
+def test_a_link_too_long_for_a_text_message_still_makes_an_e_mail() -> None:
+    long_url = "https://survey." + "x" * 150 + ".example.cn/?t=AAAAAAAAAAAAAAAAAAAAAA"
+    content = mail_content(dataclasses.replace(facts(), url=long_url))
+    assert long_url in content.text and f'href="{long_url}"' in content.html

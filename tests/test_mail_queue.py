@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import threading
 from datetime import timedelta
 
@@ -26,6 +27,8 @@ from tests.browser_support import free_port
 from tests.factories import submit
 from tests.outreach_support import YEAR, outreach_campaign
 from tests.smtp_support import Received, SmtpServer, smtp_server  # noqa: F401
+
+LINK = re.compile(r"http://survey\.test/\?t=[A-Za-z0-9_-]{22}")
 
 
 def mail_ctx(ctx: Context, url: str) -> Context:
@@ -53,7 +56,7 @@ def by_recipient(received: list[Received]) -> dict[str, Received]:
 def link_and_qr(received: Received) -> tuple[str, list[str]]:
     """Return the form link in the message's text and what its inline QR code decodes to."""
     text = received.message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    [link] = [line for line in text.splitlines() if "?t=" in line]
+    [link] = LINK.findall(text)
     [png] = [p.get_content() for p in received.message.walk()
              if p.get_content_type() == "image/png"]
     return link, [code.data.decode() for code in decode(Image.open(io.BytesIO(png)))]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from surveys.access import SYSTEM, Actor
@@ -17,6 +19,9 @@ from tests.outreach_support import YEAR, open_link, outreach_campaign
 BASE = "http://survey.test"
 
 
+LINK = re.compile(r"http://survey\.test/\?t=[A-Za-z0-9_-]{22}")
+
+
 def test_preview_shows_whom_and_what_before_anything_is_sent(ctx: Context) -> None:
     provider_id, ids = outreach_campaign(ctx)
     submit(ctx, provider_id, YEAR, ids["甲医院"], 90)
@@ -26,7 +31,7 @@ def test_preview_shows_whom_and_what_before_anything_is_sent(ctx: Context) -> No
         assert not preview.reminder
         assert sorted(c.client for c in preview.chosen) == sorted(["乙银行", "丙学校", "丁商场"])
         for candidate, content in preview.messages:
-            [link] = [line for line in content.text.splitlines() if "?t=" in line]
+            [link] = LINK.findall(content.text)
             view = resolve_token(session=s, token=link.split("?t=")[1])
             assert view is not None and view.client.id == candidate.client_id
             assert "邀请" in content.subject

@@ -61,6 +61,8 @@ class Client(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    # reach (issue 14): optional e-mail address for invitations, checked by surveys/emails.py
+    email: str | None = Field(default=None, sa_column=Column(String(254), nullable=True))
 
 
 class ContractYear(SQLModel, table=True):

@@ -1,7 +1,7 @@
 """login_failure: failed sign-ins per (username, source address) (issue 13 item 14)
 
-Revision ID: 0007_login_failure
-Revises: 0006_drafts
+Revision ID: 0009_login_failure
+Revises: 0008_outreach
 Create Date: 2026-11-30 01:30:00
 
 A stranger failing from one address locks that (username, address) pair only
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0007_login_failure'
-down_revision = '0006_drafts'
+revision = '0009_login_failure'
+down_revision = '0008_outreach'
 branch_labels = None
 depends_on = None
 

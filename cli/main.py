@@ -16,6 +16,7 @@ from cli.commands import (
     evidence,
     maintenance,
     qr,
+    reach,
     registry,
     reporting,
     system,
@@ -28,6 +29,7 @@ app = typer.Typer(help="star-survey: T/BAX Table A.1 annual client evaluations."
 for module in (system, registry, campaign, reporting, evidence, verifying, users, qr, maintenance,
                anchoring):
     module.register(app)
+reach.register(app)  # reachA: messages, letters
 
 
 def main(argv: list[str] | None = None) -> None:

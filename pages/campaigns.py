@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from pages.common import app_context, current_actor, language_switch, t
+from pages.reach_section import reach_section
 from pages.ws import attempt, can_write, flash, provider_scope, show_flash
 from surveys.anchoring import anchor_now
 from surveys.campaigns import close_campaign, list_campaigns, open_campaign
@@ -112,3 +113,4 @@ if right.button(t("ws_link_reissue"), key="ws_link_reissue"):
                                             invitation_id=pick)) is not None:
         st.session_state.pop("ws_sheet", None)
         st.rerun()
+reach_section(actor, provider_id, chosen_year)  # reachA: messages and letters

@@ -90,6 +90,36 @@ def list_links(
     ]
 
 
+def client_invitation(
+    *, session: Session, actor: Actor, client_id: int, year: int
+) -> tuple[Invitation, Client]:
+    """Return the client's invitation in the year's campaign (writers only), or raise NotFound."""
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFound(f"用户单位 {client_id} 不存在 / client {client_id} does not exist")
+    require_write(actor, client.provider_id)
+    campaign = get_campaign(session=session, actor=actor, provider_id=client.provider_id,
+                            year=year)
+    invitation = session.exec(select(Invitation).where(
+        Invitation.campaign_id == campaign.id, Invitation.client_id == client_id)).first()
+    if invitation is None:
+        raise NotFound(f"用户单位 {client_id} 未被邀请参加 {year} 年回访 / client {client_id} "
+                       f"is not invited to the {year} campaign")
+    return invitation, client
+
+
+def reissue_campaign_links(
+    *, session: Session, actor: Actor, secret: bytes, provider_id: int, year: int
+) -> tuple[int, int]:
+    """Return (links reissued, revoked links left revoked) after reissuing every live link."""
+    pairs = list_invitations(session=session, actor=actor, provider_id=provider_id, year=year)
+    live = [int(inv.id or 0) for inv, _client in pairs if inv.revoked_at is None]
+    for invitation_id in live:
+        reissue_invitation(session=session, actor=actor, secret=secret,
+                           invitation_id=invitation_id)
+    return len(live), len(pairs) - len(live)
+
+
 def _owned_invitation(
     *, session: Session, actor: Actor, invitation_id: int
 ) -> tuple[Invitation, int]:

@@ -8,6 +8,7 @@ import pandas as pd
 from surveys.i18n import tr
 
 WAVE_COLOUR = "#c0392b"
+LABEL_ROWS = 4  # labels of successive waves step down so that waves on near days stay legible
 
 
 def wave_labels(waves: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -18,6 +19,7 @@ def wave_labels(waves: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         f"{tr('outreach_sel_' + str(row.selection), lang)} ({row.recipients})"
         for row in waves.itertuples()]
     labelled["channel_text"] = [tr(f"outreach_channel_{c}", lang) for c in waves["channel"]]
+    labelled["label_y"] = [4 + 15 * ((int(n) - 1) % LABEL_ROWS) for n in waves["wave"]]
     return labelled
 
 
@@ -26,7 +28,9 @@ def response_rate_chart(rates: pd.DataFrame, waves: pd.DataFrame,
     """Return the rate (percent of invited clients who answered) by day, with the waves marked."""
     day_title, rate_title = tr("outreach_day", lang), tr("outreach_rate", lang)
     line = alt.Chart(rates).mark_line(interpolate="step-after", point=True).encode(
-        x=alt.X("day:T", title=day_title, axis=alt.Axis(format="%m-%d")),
+        x=alt.X("day:T", title=day_title, axis=alt.Axis(
+            format="%m-%d", labelOverlap=True,
+            tickCount={"interval": "day", "step": 1} if len(rates) <= 31 else 10)),
         y=alt.Y("rate:Q", title=rate_title, scale=alt.Scale(domain=[0, 100])),
         tooltip=[alt.Tooltip("day:T", title=day_title, format="%Y-%m-%d"),
                  alt.Tooltip("rate:Q", title=rate_title, format=".1f"),
@@ -43,8 +47,8 @@ def response_rate_chart(rates: pd.DataFrame, waves: pd.DataFrame,
                      alt.Tooltip("channel_text:N", title=tr("outreach_channel", lang)),
                      alt.Tooltip("created_by:N", title=tr("outreach_by", lang))])
         layers.append(marked.mark_rule(color=WAVE_COLOUR, strokeDash=[4, 3], strokeWidth=2))
-        layers.append(marked.mark_text(align="left", dx=4, dy=0, angle=0, baseline="top",
-                                       color=WAVE_COLOUR, fontSize=11)
-                      .encode(y=alt.value(4), text="text:N"))
+        layers.append(marked.mark_text(align="right", dx=-4, baseline="top", color=WAVE_COLOUR,
+                                       fontSize=11)
+                      .encode(y=alt.Y("label_y:Q", scale=None, axis=None), text="text:N"))
     return alt.LayerChart(layer=layers).properties(title=tr("outreach_chart_title", lang),
                                                    height=300)

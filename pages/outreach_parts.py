@@ -78,7 +78,8 @@ def wave_form(actor: Actor, provider_id: int, year: int, worker: MailWorker | No
                 st.text(content.text)
     if problem:
         st.warning(t("outreach_mail_off") + problem)
-    confirmed = st.checkbox(t("outreach_confirm"), key="outreach_confirm")
+    round_key = f"outreach_confirm_{st.session_state.get('outreach_round', 0)}"
+    confirmed = st.checkbox(t("outreach_confirm"), key=round_key)
     if st.button(t("outreach_start"), type="primary", key="outreach_start",
                  disabled=bool(problem) or not confirmed):
         wave = attempt(lambda s: create_wave(session=s, actor=actor, provider_id=provider_id,
@@ -87,7 +88,7 @@ def wave_form(actor: Actor, provider_id: int, year: int, worker: MailWorker | No
             if worker is not None:
                 worker.poke()
             st.session_state["outreach_wave_pick"] = wave.id
-            st.session_state.pop("outreach_confirm", None)
+            st.session_state["outreach_round"] = st.session_state.get("outreach_round", 0) + 1
             flash(t("outreach_started").format(n=number, count=wave.recipients))
             st.rerun()
 

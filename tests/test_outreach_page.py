@@ -54,10 +54,11 @@ def test_staff_start_an_e_mail_wave_and_watch_it_sent(workspace: Context, smtp_s
     assert "?t=" in shown(at)  # the preview shows the messages, links included
     start = at.button(key="outreach_start")
     assert start.disabled  # not before the preview is confirmed
-    at.checkbox(key="outreach_confirm").check().run()
+    at.checkbox(key="outreach_confirm_0").check().run()
     at.button(key="outreach_start").click().run()
     assert not at.exception
     assert "第1轮已发起：3 个用户单位" in shown(at)
+    assert at.checkbox(key="outreach_confirm_1").value is False  # the next wave: confirm again
     deadline = time.monotonic() + 30
     while len(smtp_server.handler.received) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -76,7 +77,7 @@ def test_e_mail_off_says_so_and_sends_nothing(workspace: Context) -> None:
     at = page(workspace, "clerk@jingan.test", "staff", provider_id)
     assert not at.exception
     assert "STAR_SURVEY_SMTP_URL" in shown(at)
-    at.checkbox(key="outreach_confirm").check().run()
+    at.checkbox(key="outreach_confirm_0").check().run()
     assert at.button(key="outreach_start").disabled
     at.radio(key="outreach_channel").set_value("print").run()
     assert not at.button(key="outreach_start").disabled
@@ -89,7 +90,7 @@ def test_an_assessor_sees_the_rate_and_who_owes_but_no_link(workspace: Context) 
     provider_id, _ids = outreach_campaign(workspace)
     staff = page(workspace, "clerk@jingan.test", "staff", provider_id)
     staff.radio(key="outreach_channel").set_value("print").run()
-    staff.checkbox(key="outreach_confirm").check().run()
+    staff.checkbox(key="outreach_confirm_0").check().run()
     staff.button(key="outreach_start").click().run()
     at = page(workspace, "auditor", "assessor", None)
     assert not at.exception

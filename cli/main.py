@@ -17,6 +17,7 @@ from cli.commands import (
     link,
     maintenance,
     qr,
+    reach,
     registry,
     reporting,
     system,
@@ -29,6 +30,7 @@ app = typer.Typer(help="star-survey: T/BAX Table A.1 annual client evaluations."
 for module in (system, registry, campaign, link, reporting, evidence, verifying, users, qr, maintenance,
                anchoring):
     module.register(app)
+reach.register(app)  # reachA: messages, letters
 
 
 def main(argv: list[str] | None = None) -> None:

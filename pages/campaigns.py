@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from pages.common import app_context, current_actor, language_switch, t
+from pages.reach_section import reach_section
 from pages.ws import attempt, can_write, flash, provider_scope, show_flash
 from surveys.anchoring import anchor_now
 from surveys.campaigns import (
@@ -182,3 +183,4 @@ if item.url and left.button(t("ws_link_revoke"), key="ws_link_revoke"):
 if right.button(t("ws_link_reissue"), key="ws_link_reissue"):
     confirm("reissue", pick)
     st.rerun()
+reach_section(actor, provider_id, chosen_year)  # reachA: messages and letters

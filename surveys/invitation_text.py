@@ -4,6 +4,7 @@ A message is at most MESSAGE_MAX (200) characters, three concatenated SMS segmen
 (a platform's 【签名】 comes on top). The link, the deadline and the contact phone are never cut;
 when the whole does not fit, the client's, provider's and contact's names are shortened with
 '…' (longest first). The link stands between spaces so messengers make all of it clickable.
+A message starts with '尊敬的', never with a stored name, so no spreadsheet takes it for a formula.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ MESSAGE_MAX = 200
 MINUTES = 5  # how long the nine-item form takes, said in every message and letter
 MIN_NAME = 2  # a shortened name keeps at least one character and '…'
 
-INVITATION = ("{client}您好！{provider}{year}年度服务回访：请于{deadline}前打开 {link} "
+INVITATION = ("尊敬的{client}：您好！{provider}{year}年度服务回访：请于{deadline}前打开 {link} "
               "填写用户评价表并签字，约需{minutes}分钟。{contact}")
-REMINDER = ("{client}您好！提醒您：{provider}{year}年度服务回访尚未完成，截止{deadline}。请打开 {link} "
-            "填写并签字，约需{minutes}分钟。{contact}")
+REMINDER = ("尊敬的{client}：您好！提醒您：{provider}{year}年度服务回访尚未完成，"
+            "截止{deadline}。请打开 {link} 填写并签字，约需{minutes}分钟。{contact}")
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def facts(**changes: object) -> MessageFacts:
 
 def test_the_invitation_says_who_what_until_when_and_whom_to_call() -> None:
     text = invitation_message(facts())
-    assert len(text) <= MESSAGE_MAX
+    assert len(text) <= MESSAGE_MAX and text.startswith("尊敬的北京市第一人民医院")
     for part in ("北京市第一人民医院", "京安安防维保有限公司", "2026", "年度", "2027年1月31日",
                  "5分钟", "孙建国", "010-6688 1234"):
         assert part in text
@@ -49,7 +49,7 @@ def test_long_names_are_shortened_never_the_link_deadline_or_phone(make: object)
     long = facts(client="北京市" + "某" * 190 + "医院", provider="京安" + "维" * 195 + "公司",
                  contact="欧阳" * 50, link=LINK + "x" * 40)
     text = make(long)  # type: ignore[operator]
-    assert len(text) == MESSAGE_MAX
+    assert len(text) == MESSAGE_MAX and text.startswith("尊敬的北京市")
     assert f" {LINK + 'x' * 40} " in f" {text} " and "2027年1月31日" in text
     assert "010-6688 1234" in text and "…" in text and "北京市" in text
 

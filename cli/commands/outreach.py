@@ -6,7 +6,16 @@ from typing import Any
 
 import typer
 
-from cli.commands.common import ACTOR, JsonOption, complain, context, emit, read, write
+from cli.commands.common import (
+    ACTOR,
+    JsonOption,
+    complain,
+    context,
+    emit,
+    public_base,
+    read,
+    write,
+)
 
 STATES = ("not_opened", "opened", "unanswered")
 CHANNELS = ("email", "print")
@@ -56,7 +65,6 @@ def remind(provider: int = typer.Option(..., "--provider", help="Provider id."),
                  f"{'|'.join(CHANNELS)} / --state must be {'|'.join(STATES)}, --channel "
                  f"{'|'.join(CHANNELS)}")
         raise typer.Exit(2)
-    from surveys.links import resolve_base_url
     from surveys.mailer import parse_smtp_url
     from surveys.wave_preview import listed_clients
     from surveys.waves import create_wave, owed_answers
@@ -87,7 +95,7 @@ def remind(provider: int = typer.Option(..., "--provider", help="Provider id."),
         lines += [f"  {r['client']}\t{r['address'] or '-'}\t{r['status']}\t{r['error']}"
                   for r in result["clients"]]
     else:
-        base = resolve_base_url(ctx.settings.base_url, ctx.settings.port)
+        base = public_base()
         listed = read(lambda c, s: listed_clients(session=s, actor=ACTOR, secret=c.link_secret,
                                                   base_url=base, wave_id=int(wave.id or 0)))
         result["clients"] = [row.__dict__ for row in listed]

@@ -13,7 +13,7 @@ from pathlib import Path
 from bench import Row
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
-NOTES = OUT.with_name("performance-notes.md")  # findings, appended below the table
+START, END = "<!-- bench table: start -->\n", "<!-- bench table: end -->\n"
 
 
 def machine() -> str:
@@ -43,6 +43,17 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def with_table(document: str, text: str) -> str:
+    """Return document with the part between the bench markers replaced by a fresh table."""
+    before, marker, rest = document.partition(START)
+    if not marker or END not in rest:
+        raise SystemExit(f"{OUT}: the bench table markers are missing")
+    after = rest.split(END, 1)[1]
+    return (before + START + f"Measured by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} "
+            f"UTC.\n\nMachine: {machine()}\n\nRatios compare against a baseline measured in "
+            "the same run.\n\n" + text + "\n" + END + after)
+
+
 def main(names: list[str]) -> None:
     """Run the selected benchmark modules, print the table and write docs/performance.md."""
     import bench
@@ -59,12 +70,7 @@ def main(names: list[str]) -> None:
     text = table(rows)
     print(text)
     if write:
-        notes = "\n" + NOTES.read_text() if NOTES.exists() else ""
-        OUT.write_text(
-            "# Performance\n\nMeasured by `make bench` on "
-            f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC.\n\nMachine: {machine()}\n\n"
-            "Ratios compare against a baseline measured in the same run.\n\n" + text + "\n"
-            + notes)
+        OUT.write_text(with_table(OUT.read_text(), text))
         print(f"written {OUT}")
 
 

@@ -14,8 +14,10 @@ from cli.commands import (
     anchoring,
     campaign,
     evidence,
+    link,
     maintenance,
     qr,
+    reach,
     registry,
     reporting,
     system,
@@ -25,9 +27,10 @@ from cli.commands import (
 
 app = typer.Typer(help="star-survey: T/BAX Table A.1 annual client evaluations.",
                   no_args_is_help=True, add_completion=False)
-for module in (system, registry, campaign, reporting, evidence, verifying, users, qr, maintenance,
+for module in (system, registry, campaign, link, reporting, evidence, verifying, users, qr, maintenance,
                anchoring):
     module.register(app)
+reach.register(app)  # reachA: messages, letters
 
 
 def main(argv: list[str] | None = None) -> None:

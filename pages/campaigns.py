@@ -1,4 +1,4 @@
-"""Annual callback campaigns: open, set the closing date, close; each client's link and QR."""
+"""Annual callback campaigns: open, close, reopen (admin); each client's link and QR (writers)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,21 @@ from datetime import date
 import streamlit as st
 
 from pages.common import app_context, current_actor, language_switch, t
+from pages.reach_section import reach_section
 from pages.ws import attempt, can_write, flash, provider_scope, show_flash
 from surveys.anchoring import anchor_now
-from surveys.campaigns import close_campaign, list_campaigns, open_campaign
+from surveys.campaigns import (
+    MAX_REOPEN_REASON,
+    close_campaign,
+    list_campaigns,
+    open_campaign,
+    reopen_campaign,
+)
 from surveys.clock import beijing_today
 from surveys.db import read_session
-from surveys.invitations import reissue_invitation, revoke_invitation
+from surveys.invitations import reissue_campaign_links, reissue_invitation, revoke_invitation
 from surveys.links import is_loopback_url, resolve_base_url
-from surveys.progress import campaign_progress
+from surveys.progress import campaign_progress, progress_overview
 from surveys.qr import SHEET_NAME, campaign_cards, qr_png, qr_sheet_pdf, safe_filename
 
 language_switch()
@@ -62,10 +69,26 @@ if writable and campaign.is_open and st.button(t("ws_campaign_close"), key="ws_c
                                         year=chosen_year)) is not None:
         anchor_now(engine=ctx.engine, settings=ctx.settings, provider_id=provider_id)
         st.rerun()
+if actor.is_admin and not campaign.is_open:
+    with st.expander(t("cli_reopen")), st.form("cli_reopen"):
+        reason = st.text_area(t("cli_reopen_reason"), max_chars=MAX_REOPEN_REASON,
+                              key="cli_reopen_reason")
+        new_closes = st.checkbox(t("cli_reopen_set_closes"), key="cli_reopen_set_closes")
+        reopen_closes = st.date_input(t("ws_closes"), value=campaign.closes,
+                                      key="cli_reopen_closes")
+        if st.form_submit_button(t("cli_reopen_button"), type="primary"):
+            if attempt(lambda s: reopen_campaign(
+                    session=s, actor=actor, provider_id=provider_id, year=chosen_year,
+                    reason=reason, closes=reopen_closes if new_closes else None)) is not None:
+                flash(t("cli_reopened"))
+                st.rerun()
 
-with read_session(ctx.engine) as session:
-    progress = campaign_progress(session=session, actor=actor, secret=ctx.link_secret,
-                                 provider_id=provider_id, year=chosen_year, base_url=base_url)
+with read_session(ctx.engine) as session:  # links are credentials: writers only
+    progress = (campaign_progress(session=session, actor=actor, secret=ctx.link_secret,
+                                  provider_id=provider_id, year=chosen_year, base_url=base_url)
+                if writable else
+                progress_overview(session=session, actor=actor, provider_id=provider_id,
+                                  year=chosen_year))
 st.subheader(t("ws_progress"))
 st.dataframe([{t("ws_client"): p.client, t("ws_key_unit"): p.key_unit,
                t("ws_status"): t(f"ws_status_{p.status}"), t("ws_versions"): p.versions,
@@ -74,6 +97,50 @@ st.dataframe([{t("ws_client"): p.client, t("ws_key_unit"): p.key_unit,
 if not progress:
     st.info(t("ws_no_invitations"))
     st.stop()
+if not writable:  # an assessor sees progress only: no link, no QR code
+    st.stop()
+
+
+
+def confirm(kind: str, target: int | None) -> None:
+    """Ask before a link action: the action runs only after the confirm button."""
+    st.session_state["cli_pending"] = (kind, target, provider_id, chosen_year)
+
+
+def run_pending(kind: str, target: int | None) -> str | None:
+    """Return the success message after the confirmed link action, None if it was refused."""
+    if kind == "revoke" and target is not None:
+        done = attempt(lambda s: revoke_invitation(session=s, actor=actor, invitation_id=target))
+        return None if done is None else t("cli_revoked_done")
+    if kind == "reissue" and target is not None:
+        done = attempt(lambda s: reissue_invitation(session=s, actor=actor,
+                                                    secret=ctx.link_secret, invitation_id=target))
+        return None if done is None else t("cli_reissued_done")
+    counts = attempt(lambda s: reissue_campaign_links(session=s, actor=actor,
+                                                      secret=ctx.link_secret,
+                                                      provider_id=provider_id, year=chosen_year))
+    return None if counts is None else t("cli_reissued_all_done").format(count=counts[0])
+
+
+by_id = {p.invitation_id: p for p in progress}
+pending = st.session_state.get("cli_pending")
+if pending and tuple(pending[2:]) == (provider_id, chosen_year) and (
+        pending[1] is None or pending[1] in by_id):
+    kind, target = pending[0], pending[1]
+    live = sum(1 for p in progress if not p.revoked)
+    st.warning(t(f"cli_confirm_{kind.replace('-', '_')}").format(
+        client=by_id[target].client if target is not None else "", count=live))
+    yes, no = st.columns(2)
+    if yes.button(t("cli_confirm_yes"), key="cli_confirm_yes", type="primary"):
+        st.session_state.pop("cli_pending", None)
+        message = run_pending(kind, target)
+        if message is not None:
+            st.session_state.pop("ws_sheet", None)
+            flash(message)
+            st.rerun()
+    if no.button(t("cli_confirm_cancel"), key="cli_confirm_cancel"):
+        st.session_state.pop("cli_pending", None)
+        st.rerun()
 
 if st.button(t("ws_sheet_prepare"), key="ws_sheet_prepare"):
     with read_session(ctx.engine) as session:
@@ -85,8 +152,11 @@ if sheet and sheet[:2] == (provider_id, chosen_year):
     st.download_button(t("ws_sheet_download"), data=sheet[2], file_name=SHEET_NAME,
                        mime="application/pdf", key="ws_sheet_download", type="primary")
 
+if st.button(t("cli_reissue_all"), key="cli_reissue_all"):
+    confirm("reissue_all", None)
+    st.rerun()
+
 st.subheader(t("ws_client_link"))
-by_id = {p.invitation_id: p for p in progress}
 pick = st.selectbox(t("ws_client"), options=list(by_id), key="ws_link_pick",
                     format_func=lambda iid: by_id[iid].client)
 item = by_id[pick]
@@ -97,14 +167,11 @@ if item.url:
                        mime="image/png", key="ws_qr_download")
 else:
     st.warning(t("ws_link_revoked"))
-if writable:
-    left, right = st.columns(2)
-    if item.url and left.button(t("ws_link_revoke"), key="ws_link_revoke"):
-        if attempt(lambda s: revoke_invitation(session=s, actor=actor,
-                                               invitation_id=pick)) is not None:
-            st.rerun()
-    if right.button(t("ws_link_reissue"), key="ws_link_reissue"):
-        if attempt(lambda s: reissue_invitation(session=s, actor=actor, secret=ctx.link_secret,
-                                                invitation_id=pick)) is not None:
-            st.session_state.pop("ws_sheet", None)
-            st.rerun()
+left, right = st.columns(2)
+if item.url and left.button(t("ws_link_revoke"), key="ws_link_revoke"):
+    confirm("revoke", pick)
+    st.rerun()
+if right.button(t("ws_link_reissue"), key="ws_link_reissue"):
+    confirm("reissue", pick)
+    st.rerun()
+reach_section(actor, provider_id, chosen_year)  # reachA: messages and letters

@@ -43,6 +43,8 @@ add_tab, edit_tab, contract_tab, import_tab = st.tabs(
     [t("ws_client_add"), t("ws_client_edit"), t("ws_contract_set"), t("ws_import")])
 with add_tab, st.form("ws_client_add", clear_on_submit=True):
     new = {f: st.text_input(t(f"ws_field_{f}"), key=f"ws_client_new_{f}") for f in FIELDS}
+    new["email"] = st.text_input(t("reach_field_email"), key="ws_client_new_email",
+                                 help=t("reach_email_help"))
     key_unit = st.checkbox(t("ws_key_unit"), key="ws_client_new_key")
     if st.form_submit_button(t("ws_save")):
         if attempt(lambda s: create_client(session=s, actor=actor, provider_id=provider_id,
@@ -59,6 +61,9 @@ with edit_tab:
             values: dict[str, object] = {
                 f: st.text_input(t(f"ws_field_{f}"), value=getattr(client, f),
                                  key=f"ws_client_{chosen}_{f}") for f in FIELDS}
+            values["email"] = st.text_input(t("reach_field_email"), value=client.email or "",
+                                            key=f"ws_client_{chosen}_email",
+                                            help=t("reach_email_help"))
             values["key_unit"] = st.checkbox(t("ws_key_unit"), value=client.key_unit,
                                              key=f"ws_client_{chosen}_key")
             values["active"] = st.checkbox(t("ws_active"), value=client.active,

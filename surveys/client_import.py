@@ -3,6 +3,8 @@
 Two rows for one client must agree on its details, and one client's contract year may appear
 in one row only: a conflict is refused naming every row involved, never resolved by the last
 row. Importing a file whose every row matches what is stored changes nothing and says so.
+An e-mail cell left blank (or no e-mail column) keeps the address stored; rows of one client
+must not give two different addresses.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from surveys.clients import (
     set_contract,
     update_client,
 )
+from surveys.emails import check_email
 from surveys.errors import FieldError, ValidationFailed
 from surveys.models import ContractYear
 from surveys.providers import check_header, get_provider
@@ -45,6 +48,10 @@ COLUMNS = (
     Column("contract_amount", "合同金额（元）", "Contract amount (CNY)", False,
            ("合同金额", "金额", "amount"), "可选；人民币元，最多两位小数",
            "Optional; CNY, at most two decimals"),
+    Column("email", "电子邮箱", "E-mail", False,
+           ("邮箱", "电子邮件", "邮箱地址", "e-mail address", "email address", "mail"),
+           "可选；一个邮箱地址，如 zhangsan@163.com；留空则保留已登记的邮箱",
+           "Optional; one address, e.g. zhangsan@163.com; blank keeps the address registered"),
 )
 LABELS = {column.key: column for column in COLUMNS}
 REQUIRED = tuple(c.key for c in COLUMNS if c.required)
@@ -62,6 +69,7 @@ class ClientRow:
     header: dict[str, str]
     key_unit: bool
     contract: tuple[int, Decimal] | None
+    email: str | None = None
 
 
 @dataclass
@@ -98,9 +106,13 @@ def _check_row(number: int, cells: dict[str, Any]) -> tuple[ClientRow | None, li
     """Return one row checked on its own, and its problems."""
     problems: list[FieldError] = []
     header: dict[str, str] | None = None
-    flag, contract = False, None
+    flag, contract, email = False, None, None
     try:
         header = check_header({k: cell_text(cells.get(k)) for k in HEADER_FIELDS}, row=number)
+    except ValidationFailed as exc:
+        problems += exc.errors
+    try:
+        email = check_email(cell_text(cells.get("email")), row=number)
     except ValidationFailed as exc:
         problems += exc.errors
     try:
@@ -117,7 +129,7 @@ def _check_row(number: int, cells: dict[str, Any]) -> tuple[ClientRow | None, li
             problems += exc.errors
     if problems or header is None:
         return None, problems
-    return ClientRow(number, header, flag, contract), []
+    return ClientRow(number, header, flag, contract, email), []
 
 
 def _rows_text(rows: list[int]) -> tuple[str, str]:
@@ -136,6 +148,8 @@ def _conflicts(checked: list[ClientRow]) -> list[FieldError]:
         differing = sorted({key for item in items[1:] for key in HEADER_FIELDS
                             if item.header[key] != first.header[key]}
                            | ({"key_unit"} if any(i.key_unit != first.key_unit for i in items)
+                              else set())
+                           | ({"email"} if len({i.email for i in items} - {None}) > 1
                               else set()))
         if differing:
             zh, en = _rows_text([i.row for i in items])
@@ -198,20 +212,24 @@ def import_clients(
     rows = check_client_rows(read_table(data, filename, columns=COLUMNS))
     summary = ImportSummary(rows=len(rows))
     done: set[str] = set()
+    emails = {item.header["name"]: item.email for item in rows if item.email is not None}
     for item in rows:
         name = item.header["name"]
+        email = emails.get(name)
         client = find_client_by_name(session=session, actor=actor, provider_id=provider_id,
                                      name=name)
         if client is None:
             client = create_client(session=session, actor=actor, provider_id=provider_id,
-                                   key_unit=item.key_unit, **item.header)
+                                   key_unit=item.key_unit, email=email, **item.header)
             summary.created += 1
             summary.names.append(client.name)
         elif name not in done:
             stored = {key: getattr(client, key) for key in HEADER_FIELDS}
-            if stored != item.header or client.key_unit != item.key_unit:
+            new_email = email is not None and email != client.email
+            if stored != item.header or client.key_unit != item.key_unit or new_email:
                 update_client(session=session, actor=actor, client_id=int(client.id or 0),
-                              fields={**item.header, "key_unit": item.key_unit})
+                              fields={**item.header, "key_unit": item.key_unit,
+                                      **({"email": email} if email is not None else {})})
                 summary.updated += 1
                 summary.names.append(client.name)
             else:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from surveys.access import Actor, require_read, require_write
 from surveys.audit import record_change, snapshot
+from surveys.emails import check_email
 from surveys.errors import FieldError, NotFound, ValidationFailed
 from surveys.models import Client, ContractYear
 from surveys.providers import check_header, get_provider
@@ -42,22 +43,41 @@ def check_amount(value: Any, *, row: int | None = None, field: str = "amount") -
     return amount.quantize(Decimal("0.01"))
 
 
+def check_client_fields(header: dict[str, str], email: Any, *, row: int | None = None
+                        ) -> tuple[dict[str, str], str | None]:
+    """Return the cleaned header fields and e-mail (None when empty), naming every bad field."""
+    errors: list[FieldError] = []
+    fields: dict[str, str] = {}
+    address: str | None = None
+    try:
+        fields = check_header(header, row=row)
+    except ValidationFailed as exc:
+        errors += exc.errors
+    try:
+        address = check_email(email, row=row)
+    except ValidationFailed as exc:
+        errors += exc.errors
+    if errors:
+        raise ValidationFailed(errors)
+    return fields, address
+
+
 def create_client(
     *, session: Session, actor: Actor, provider_id: int, name: str, department: str = "",
-    manager: str = "", phone: str = "", key_unit: bool = False,
+    manager: str = "", phone: str = "", key_unit: bool = False, email: str | None = None,
 ) -> Client:
     """Return a new client unit of the provider; names are unique per provider."""
     require_write(actor, provider_id)
     get_provider(session=session, actor=actor, provider_id=provider_id)
-    fields = check_header({"name": name, "department": department, "manager": manager,
-                           "phone": phone})
+    fields, address = check_client_fields({"name": name, "department": department,
+                                           "manager": manager, "phone": phone}, email)
     if find_client_by_name(session=session, actor=actor, provider_id=provider_id,
                            name=fields["name"]):
         raise ValidationFailed([FieldError("name", f"用户单位「{fields['name']}」已存在",
                                            f"client '{fields['name']}' already exists")])
     client = Client(provider_id=provider_id, key_unit=key_unit, name=fields["name"],
                     department=fields["department"], manager=fields["manager"],
-                    phone=fields["phone"])
+                    phone=fields["phone"], email=address)
     session.add(client)
     session.flush()
     record_change(session, actor, "client_create", "client", client.id, provider_id, None, client)
@@ -97,16 +117,20 @@ def list_clients(
 def update_client(
     *, session: Session, actor: Actor, client_id: int, fields: dict[str, Any]
 ) -> Client:
-    """Return the client with header fields, key-unit flag or active flag changed."""
+    """Return the client with header fields, e-mail, key-unit flag or active flag changed.
+
+    An empty e-mail removes the address; a client edit without the key keeps it.
+    """
     client = get_client(session=session, actor=actor, client_id=client_id)
     require_write(actor, client.provider_id)
     header = {key: getattr(client, key) for key in ("name", "department", "manager", "phone")}
     header.update({k: v for k, v in fields.items() if k in header})
-    cleaned = check_header(header)
+    header_fields, address = check_client_fields(header, fields.get("email", client.email))
+    cleaned: dict[str, str | None] = {**header_fields, "email": address}
     before = snapshot(client)
-    if cleaned["name"] != client.name:
+    if header_fields["name"] != client.name:
         other = find_client_by_name(session=session, actor=actor,
-                                    provider_id=client.provider_id, name=cleaned["name"])
+                                    provider_id=client.provider_id, name=header_fields["name"])
         if other is not None:
             raise ValidationFailed([FieldError("name", f"用户单位「{cleaned['name']}」已存在",
                                                f"client '{cleaned['name']}' already exists")])

@@ -96,7 +96,8 @@ def client_template_xlsx() -> bytes:
     """Return the XLSX template of a client list (用户单位导入模板)."""
     from surveys.client_import import COLUMNS
 
-    return _template(COLUMNS, "用户单位", "说明 Notes", {"name", "department", "manager", "phone"},
+    return _template(COLUMNS, "用户单位", "说明 Notes", {"name", "department", "manager", "phone",
+                                                    "email"},
                      set())
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from surveys.access import Actor, require_read, require_write
+from surveys.access import Actor, require_write
 from surveys.audit import record_change, snapshot
 from surveys.campaigns import get_campaign
 from surveys.errors import NotFound
@@ -58,7 +58,11 @@ def token_of(secret: bytes, invitation: Invitation) -> str:
 def list_invitations(
     *, session: Session, actor: Actor, provider_id: int, year: int
 ) -> list[tuple[Invitation, Client]]:
-    """Return the campaign's invitations with their clients, by client name."""
+    """Return the campaign's invitations with their clients, by client name (writers only).
+
+    The rows carry each link's nonce, from which the server derives the token: a credential.
+    """
+    require_write(actor, provider_id)
     campaign = get_campaign(session=session, actor=actor, provider_id=provider_id, year=year)
     query = (
         select(Invitation, Client)
@@ -72,8 +76,11 @@ def list_invitations(
 def list_links(
     *, session: Session, actor: Actor, secret: bytes, provider_id: int, year: int, base_url: str
 ) -> list[dict[str, object]]:
-    """Return each invited client's link: [{'client_id', 'client', 'url'}] (revoked ones left out)."""
-    require_read(actor, provider_id)
+    """Return each invited client's link: [{'client_id', 'client', 'url'}] (revoked left out).
+
+    A link is a credential: only those who may write for the provider get it.
+    """
+    require_write(actor, provider_id)
     return [
         {"client_id": client.id, "client": client.name,
          "url": invitation_url(base_url, token_of(secret, inv))}
@@ -81,6 +88,36 @@ def list_links(
                                             provider_id=provider_id, year=year)
         if inv.revoked_at is None
     ]
+
+
+def client_invitation(
+    *, session: Session, actor: Actor, client_id: int, year: int
+) -> tuple[Invitation, Client]:
+    """Return the client's invitation in the year's campaign (writers only), or raise NotFound."""
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFound(f"用户单位 {client_id} 不存在 / client {client_id} does not exist")
+    require_write(actor, client.provider_id)
+    campaign = get_campaign(session=session, actor=actor, provider_id=client.provider_id,
+                            year=year)
+    invitation = session.exec(select(Invitation).where(
+        Invitation.campaign_id == campaign.id, Invitation.client_id == client_id)).first()
+    if invitation is None:
+        raise NotFound(f"用户单位 {client_id} 未被邀请参加 {year} 年回访 / client {client_id} "
+                       f"is not invited to the {year} campaign")
+    return invitation, client
+
+
+def reissue_campaign_links(
+    *, session: Session, actor: Actor, secret: bytes, provider_id: int, year: int
+) -> tuple[int, int]:
+    """Return (links reissued, revoked links left revoked) after reissuing every live link."""
+    pairs = list_invitations(session=session, actor=actor, provider_id=provider_id, year=year)
+    live = [int(inv.id or 0) for inv, _client in pairs if inv.revoked_at is None]
+    for invitation_id in live:
+        reissue_invitation(session=session, actor=actor, secret=secret,
+                           invitation_id=invitation_id)
+    return len(live), len(pairs) - len(live)
 
 
 def _owned_invitation(

@@ -61,6 +61,8 @@ class Client(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    # reach (issue 14): optional e-mail address for invitations, checked by surveys/emails.py
+    email: str | None = Field(default=None, sa_column=Column(String(254), nullable=True))
 
 
 class ContractYear(SQLModel, table=True):
@@ -305,3 +307,68 @@ class FormDraft(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+
+
+# --- reach (reachB): reminder waves and e-mail sends (surveys/waves.py, surveys/mail_queue.py) ---
+
+class OutreachWave(SQLModel, table=True):
+    """One round of invitations or reminders: when, by whom, which selection, which channel."""
+
+    __tablename__ = "outreach_wave"
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    year: int
+    selection: str = Field(sa_column=Column(String(20), nullable=False))  # waves.SELECTIONS
+    channel: str = Field(sa_column=Column(String(10), nullable=False))  # "email" or "print"
+    kind: str = Field(sa_column=Column(String(12), nullable=False))  # "invitation" or "reminder"
+    created_by: str = Field(sa_column=Column(String(200), nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    recipients: int = Field(default=0)  # clients chosen (answered clients are never chosen)
+
+
+class WaveRecipient(SQLModel, table=True):
+    """One client reached by a wave, and where its message stands (queued, sent, failed...)."""
+
+    __tablename__ = "wave_recipient"
+    __table_args__ = (
+        UniqueConstraint("wave_id", "invitation_id", name="uq_wave_recipient_invitation"),
+        Index("ix_wave_recipient_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    wave_id: int = Field(foreign_key="outreach_wave.id", index=True)
+    invitation_id: int = Field(foreign_key="invitation.id", index=True)
+    client_id: int = Field(foreign_key="client.id")
+    address: str = Field(default="", sa_column=Column(String(320), nullable=False, default=""))
+    status: str = Field(sa_column=Column(String(12), nullable=False))  # mail_queue.STATUSES
+    requested_by: str = Field(sa_column=Column(String(200), nullable=False))  # wave or retry
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    claimed_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    last_error: str = Field(default="", sa_column=Column(String(500), nullable=False, default=""))
+
+
+class MailAttempt(SQLModel, table=True):
+    """One attempt to hand one client's message to the SMTP server, and its outcome."""
+
+    __tablename__ = "mail_attempt"
+    __table_args__ = (Index("ix_mail_attempt_provider_at", "provider_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="wave_recipient.id", index=True)
+    wave_id: int = Field(foreign_key="outreach_wave.id")
+    provider_id: int = Field(foreign_key="provider.id")
+    client_id: int = Field(foreign_key="client.id")
+    address: str = Field(sa_column=Column(String(320), nullable=False))
+    triggered_by: str = Field(sa_column=Column(String(200), nullable=False))
+    at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    outcome: str = Field(sa_column=Column(String(12), nullable=False))  # "sent" or "failed"
+    error: str = Field(default="", sa_column=Column(String(500), nullable=False, default=""))
+    message_id: str = Field(default="", sa_column=Column(String(200), nullable=False, default=""))

@@ -13,7 +13,7 @@ from fpdf import FPDF
 from qrcode.constants import ERROR_CORRECT_M
 from sqlmodel import Session
 
-from surveys.access import Actor
+from surveys.access import Actor, require_write
 from surveys.invitations import list_links
 from surveys.pdf_fonts import add_cjk_font
 from surveys.providers import get_provider
@@ -84,7 +84,8 @@ def png_names(cards: Sequence[QrCard]) -> list[str]:
 def campaign_cards(
     *, session: Session, actor: Actor, secret: bytes, provider_id: int, year: int, base_url: str
 ) -> list[QrCard]:
-    """Return a card for every invited client of the campaign whose link is not revoked."""
+    """Return a card for every invited client whose link is not revoked (writers only)."""
+    require_write(actor, provider_id)
     provider = get_provider(session=session, actor=actor, provider_id=provider_id)
     rows = list_links(session=session, actor=actor, secret=secret, provider_id=provider_id,
                       year=year, base_url=base_url)

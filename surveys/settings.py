@@ -24,6 +24,9 @@ class Settings:
     tsa_roots: tuple[Path, ...] = ()  # PEM files of the TSA roots tokens must chain to
     pdf_cert: Path | None = None  # a CA-issued certificate for signing evidence.pdf
     pdf_key: Path | None = None  # its private key (PEM, unencrypted)
+    # reach: e-mail to clients (surveys/mailer.py parses the URL; None: e-mail is off)
+    smtp_url: str | None = None  # smtp://user:pass@host:587?starttls=1 or smtps://host:465
+    smtp_from: str | None = None  # the sender address (default: the URL's user if an address)
 
     @property
     def signing_key_path(self) -> Path:
@@ -66,4 +69,7 @@ def get_settings(env: dict[str, str] | None = None) -> Settings:
         tsa_roots=tuple(Path(p) for p in _list(env.get("STAR_SURVEY_TSA_ROOTS"))),
         pdf_cert=Path(env["STAR_SURVEY_PDF_CERT"]) if env.get("STAR_SURVEY_PDF_CERT") else None,
         pdf_key=Path(env["STAR_SURVEY_PDF_KEY"]) if env.get("STAR_SURVEY_PDF_KEY") else None,
+        # reach
+        smtp_url=env.get("STAR_SURVEY_SMTP_URL") or None,
+        smtp_from=env.get("STAR_SURVEY_SMTP_FROM") or None,
     )

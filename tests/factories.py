@@ -51,6 +51,29 @@ def make_client(ctx: Context, provider_id: int, name: str, *, key_unit: bool = F
     return run_write(ctx.engine, work)
 
 
+def invited_client(ctx: Context, name: str = "甲", amount: int = 1,
+                   year: int = 2026) -> tuple[Context, int, int]:
+    """Return the context, a new provider and a client invited to its open campaign of year."""
+    provider = make_provider(ctx)
+    client = make_client(ctx, provider, name, years={year: amount})
+    open_campaign(ctx, provider, year)
+    return ctx, provider, client
+
+
+def xlsx(rows: list[list[Any]]) -> bytes:
+    """Return an .xlsx file holding the rows on its first sheet."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def open_campaign(ctx: Context, provider_id: int, year: int) -> int:
     """Return the number of invitations created by opening the year's campaign."""
     return run_write(ctx.engine, lambda s: campaigns.open_campaign(

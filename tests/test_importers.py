@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 from sqlmodel import func, select
 
 from surveys.access import SYSTEM
@@ -18,20 +16,11 @@ from surveys.db import read_session, run_write
 from surveys.errors import ValidationFailed
 from surveys.models import Client, ContractYear, Response
 from surveys.response_import import import_paper_forms
-from tests.factories import make_client, make_provider, open_campaign
+from tests.factories import make_client, make_provider, open_campaign, xlsx
 from tests.scans import pdf_scan, png_scan
 
 HEADER = "name,department,manager,phone,key_unit,contract_year,contract_amount\n"
 
-
-def xlsx(rows: list[list[Any]]) -> bytes:
-    """Return an .xlsx file holding the rows on its first sheet."""
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def counts(ctx: Context) -> tuple[int, int, int]:

@@ -36,10 +36,7 @@ def enter(ctx: Context, provider: int, client: int, raw: dict[str, object],
 @pytest.fixture
 def scene(ctx: Context) -> tuple[Context, int, int]:
     """Return the context, a provider and an invited client of its 2026 campaign."""
-    provider = factories.make_provider(ctx)
-    client = factories.make_client(ctx, provider, "甲", years={2026: 1})
-    factories.open_campaign(ctx, provider, 2026)
-    return ctx, provider, client
+    return factories.invited_client(ctx)
 
 
 GOOD = {**{f"item{i + 1}": v for i, v in enumerate(factories.scores_for_total(91))},

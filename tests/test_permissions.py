@@ -119,20 +119,22 @@ CASES: list[tuple[str, Call, set[str]]] = [
     ("campaigns.close_campaign", lambda s, u, w: campaigns.close_campaign(
         session=s, actor=u, provider_id=w.a, year=YEAR), WRITE),
     ("invitations.list_invitations", lambda s, u, w: invitations.list_invitations(
-        session=s, actor=u, provider_id=w.a, year=YEAR), READ),
+        session=s, actor=u, provider_id=w.a, year=YEAR), WRITE),
     ("invitations.list_links", lambda s, u, w: invitations.list_links(
         session=s, actor=u, secret=w.ctx.link_secret, provider_id=w.a, year=YEAR,
-        base_url="http://x.test"), READ),
+        base_url="http://x.test"), WRITE),
     ("invitations.revoke_invitation", lambda s, u, w: invitations.revoke_invitation(
         session=s, actor=u, invitation_id=w.invitation), WRITE),
     ("invitations.reissue_invitation", lambda s, u, w: invitations.reissue_invitation(
         session=s, actor=u, secret=w.ctx.link_secret, invitation_id=w.invitation), WRITE),
     ("progress.campaign_progress", lambda s, u, w: progress.campaign_progress(
         session=s, actor=u, secret=w.ctx.link_secret, provider_id=w.a, year=YEAR,
-        base_url="http://x.test"), READ),
+        base_url="http://x.test"), WRITE),
     ("qr.campaign_cards", lambda s, u, w: qr.campaign_cards(
         session=s, actor=u, secret=w.ctx.link_secret, provider_id=w.a, year=YEAR,
-        base_url="http://x.test"), READ),
+        base_url="http://x.test"), WRITE),
+    ("progress.progress_overview", lambda s, u, w: progress.progress_overview(
+        session=s, actor=u, provider_id=w.a, year=YEAR), READ),
     ("responses.current_responses", lambda s, u, w: responses.current_responses(
         session=s, actor=u, provider_id=w.a, year=YEAR), READ),
     ("responses.response_versions", lambda s, u, w: responses.response_versions(

@@ -25,10 +25,7 @@ DAY = date(2026, 6, 20)
 @pytest.fixture
 def scene(ctx: Context) -> tuple[Context, int, int]:
     """Return the context, a provider and a client invited to its 2026 campaign."""
-    provider = factories.make_provider(ctx)
-    client = factories.make_client(ctx, provider, "海淀医院", years={2026: 1000})
-    factories.open_campaign(ctx, provider, 2026)
-    return ctx, provider, client
+    return factories.invited_client(ctx, "海淀医院", 1000)
 
 
 def staff_paper(ctx: Context, actor: Actor, provider: int, client: int, total: int, *,

@@ -62,10 +62,7 @@ BAD_SCANS = {
 @pytest.fixture
 def scene(ctx: Context) -> tuple[Context, int, int]:
     """Return the context, a provider and an invited client of its 2026 campaign."""
-    provider = factories.make_provider(ctx)
-    client = factories.make_client(ctx, provider, "甲", years={2026: 1})
-    factories.open_campaign(ctx, provider, 2026)
-    return ctx, provider, client
+    return factories.invited_client(ctx)
 
 
 def enter(scene: tuple[Context, int, int], scan: bytes) -> object:

@@ -10,23 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 
 from surveys.client_import import COLUMNS
 from surveys.errors import ValidationFailed
 from surveys.tabular import MAX_FILE_BYTES, MAX_ROWS, read_capped, read_table
+from tests.factories import xlsx
 
 HEADER = ["name", "department", "manager", "phone", "key_unit"]
 
-
-def xlsx(rows: list[list[Any]]) -> bytes:
-    """Return an .xlsx holding the rows on its first sheet."""
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def patch_sheet(data: bytes, change: Any, *, level: int = zipfile.ZIP_DEFLATED) -> bytes:

@@ -207,6 +207,9 @@ def test_campaign_page_opens_and_offers_links_and_qr(workspace: Context) -> None
     old_link = at.code[0].value
     at.button(key="ws_link_reissue").click()
     at.run()
+    assert at.code[0].value == old_link  # the page asks first
+    at.button(key="cli_confirm_yes").click()
+    at.run()
     assert not at.exception and at.code[0].value != old_link
     with read_session(workspace.engine) as session:
         actions = [e.action for e in list_audit(session, SYSTEM)]

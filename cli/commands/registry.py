@@ -40,13 +40,14 @@ def client_add(name: str, provider: int = typer.Option(..., help="Provider id.")
                department: str = "", manager: str = "", phone: str = "",
                key_unit: bool = typer.Option(False, "--key-unit",
                                              help="A key-protection unit (重点保卫单位)."),
+               email: str = typer.Option("", help="E-mail address (电子邮箱), optional."),
                as_json: bool = JsonOption) -> None:
     """Add a client unit to a provider and print its id."""
     from surveys import clients
 
     new_id = write(lambda ctx, s: clients.create_client(
         session=s, actor=ACTOR, provider_id=provider, name=name, department=department,
-        manager=manager, phone=phone, key_unit=key_unit).id)
+        manager=manager, phone=phone, key_unit=key_unit, email=email).id)
     emit({"id": new_id}, as_json, str(new_id))
 
 
@@ -60,7 +61,22 @@ def client_list(provider: int = typer.Option(..., help="Provider id."),
                                 clients.list_clients(session=s, actor=ACTOR,
                                                      provider_id=provider)])
     emit(rows, as_json, "\n".join(
-        f"{r['id']}\t{r['name']}\t{'重点' if r['key_unit'] else ''}" for r in rows))
+        f"{r['id']}\t{r['name']}\t{'重点' if r['key_unit'] else ''}\t{r['email'] or ''}"
+        for r in rows))
+
+
+@client_app.command("email")
+def client_email(address: str = typer.Argument(..., help="The address; \"\" removes it."),
+                 client: int = typer.Option(..., help="Client id."),
+                 as_json: bool = JsonOption) -> None:
+    """Set or remove a client's e-mail address (电子邮箱)."""
+    from surveys import clients
+
+    changed = write(lambda ctx, s: clients.update_client(session=s, actor=ACTOR,
+                                                         client_id=client,
+                                                         fields={"email": address}))
+    emit({"id": changed.id, "email": changed.email}, as_json,
+         f"client {changed.id}: {changed.email or '（无邮箱 / no e-mail）'}")
 
 
 @client_app.command("contract")

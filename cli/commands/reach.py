@@ -1,0 +1,62 @@
+"""CLI: what reaches every client: messages to send or paste, invitation letters (issue 14)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from cli.commands.common import ACTOR, JsonOption, complain, context, emit, read, write_output
+
+MESSAGE_SUFFIXES = (".csv", ".xlsx", ".txt")
+BaseUrlOption = typer.Option(None, "--base-url", help="Public base URL (default: "
+                             "STAR_SURVEY_BASE_URL, else the network address).")
+
+
+def _base_url(option: str | None) -> str:
+    """Return the public base URL, warning when phones could not open it."""
+    from surveys.links import is_loopback_url, resolve_base_url
+
+    ctx = context()
+    base = resolve_base_url(option or ctx.settings.base_url, ctx.settings.port)
+    if is_loopback_url(base):
+        complain(f"警告 / warning: {base} 是本机地址，手机无法打开 / is a loopback address; "
+                 "phones cannot open it")
+    return base
+
+
+def messages(provider: int = typer.Option(..., "--provider", help="Provider id."),
+             year: int = typer.Option(..., "--year", help="Campaign year (YYYY)."),
+             out: Path = typer.Option(..., "--out", help="messages.csv / .xlsx (bulk-SMS "
+                                      "layout 姓名,手机号码,短信内容) or .txt (every text)."),
+             reminder: bool = typer.Option(False, "--reminder", help="Reminder text; clients "
+                                           "who have answered are left out."),
+             base_url: str | None = BaseUrlOption, as_json: bool = JsonOption) -> None:
+    """Write each invited client's short message (link, deadline, contact) to send or paste."""
+    suffix = out.suffix.lower()
+    if suffix not in MESSAGE_SUFFIXES:
+        complain(f"错误 / error: --out 应为 .csv、.xlsx 或 .txt 文件 / must end in .csv, .xlsx "
+                 f"or .txt (got {out.name})")
+        raise typer.Exit(2)
+    from surveys.messages import campaign_messages, export_messages, sms_rows
+
+    base = _base_url(base_url)
+    found = read(lambda c, s: campaign_messages(session=s, actor=ACTOR, secret=c.link_secret,
+                                                provider_id=provider, year=year, base_url=base,
+                                                reminder=reminder))
+    write_output(out, export_messages(found, suffix))
+    rows, left_out = sms_rows(found)
+    written = len(found) if suffix == ".txt" else len(rows)
+    lines = [f"{written} 条消息已写入 / messages written to {out}"]
+    if left_out and suffix != ".txt":
+        lines.append(f"{len(left_out)} 个用户单位没有手机号，未列入短信文件（请用微信、信函或邮件）/ "
+                     "without a mobile number, not in the SMS file:")
+        lines += [f"  {m.client_id}\t{m.client}\t{m.phone}" for m in left_out]
+    emit({"out": str(out), "rows": written, "messages": len(found),
+          "without_mobile": [{"client_id": m.client_id, "client": m.client, "phone": m.phone}
+                             for m in left_out]}, as_json, "\n".join(lines))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the messages and letters commands to the app."""
+    app.command("messages")(messages)

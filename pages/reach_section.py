@@ -1,0 +1,55 @@
+"""The campaign's messages (SMS files, a copyable text per client) and invitation letters."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.common import app_context, t
+from pages.ws import can_write, show_failure
+from surveys.access import Actor
+from surveys.db import read_session
+from surveys.errors import SurveyError
+from surveys.links import resolve_base_url
+from surveys.messages import XLSX_MIME, campaign_messages, export_messages, sms_rows
+
+
+def reach_section(actor: Actor, provider_id: int, year: int) -> None:
+    """Render message downloads and per-client texts for writers of the provider (else nothing)."""
+    if not can_write(actor, provider_id):  # links are credentials
+        return
+    ctx = app_context()
+    base_url = resolve_base_url(ctx.settings.base_url, ctx.settings.port)
+    st.subheader(t("reach_messages"))
+    reminder = st.toggle(t("reach_reminder"), key="reach_reminder", help=t("reach_reminder_help"))
+    try:
+        with read_session(ctx.engine) as session:
+            found = campaign_messages(session=session, actor=actor, secret=ctx.link_secret,
+                                      provider_id=provider_id, year=year, base_url=base_url,
+                                      reminder=reminder)
+    except SurveyError as exc:
+        show_failure(exc)
+        return
+    if not found:
+        st.info(t("reach_no_messages"))
+        return
+    rows, left_out = sms_rows(found)
+    stem = f"messages-{year}" + ("-reminder" if reminder else "")
+    cols = st.columns(3)
+    cols[0].download_button(t("reach_sms_csv").format(n=len(rows)), key="reach_sms_csv",
+                            data=lambda: export_messages(found, ".csv"), file_name=f"{stem}.csv",
+                            mime="text/csv", disabled=not rows)
+    cols[1].download_button(t("reach_sms_xlsx").format(n=len(rows)), key="reach_sms_xlsx",
+                            data=lambda: export_messages(found, ".xlsx"),
+                            file_name=f"{stem}.xlsx", mime=XLSX_MIME, disabled=not rows)
+    cols[2].download_button(t("reach_all_txt").format(n=len(found)), key="reach_all_txt",
+                            data=lambda: export_messages(found, ".txt"), file_name=f"{stem}.txt",
+                            mime="text/plain")
+    if left_out:
+        st.caption(t("reach_without_mobile").format(
+            n=len(left_out), names="、".join(m.client for m in left_out)))
+    by_id = {m.client_id: m for m in found}
+    pick = st.selectbox(t("reach_pick_client"), options=list(by_id), key="reach_pick",
+                        format_func=lambda cid: by_id[cid].client)
+    chosen = by_id.get(pick, found[0])
+    st.caption(t("reach_copy_help").format(n=len(chosen.text)))
+    st.code(chosen.text, language=None, wrap_lines=True)

@@ -1,0 +1,39 @@
+"""The mail thread: sends a queued wave in the background, wakes when poked, stops cleanly."""
+
+from __future__ import annotations
+
+import time
+
+from surveys.access import SYSTEM
+from surveys.context import Context
+from surveys.db import read_session, run_write
+from surveys.mail_worker import start_mail_worker
+from surveys.send_log import wave_progress
+from surveys.waves import create_wave
+from tests.outreach_support import YEAR, outreach_campaign
+from tests.smtp_support import SmtpServer, smtp_server  # noqa: F401
+from tests.test_mail_queue import mail_ctx
+
+
+def test_the_worker_sends_a_queued_wave_in_the_background(ctx: Context,
+                                                          smtp_server: SmtpServer  # noqa: F811
+                                                          ) -> None:
+    assert start_mail_worker(ctx) is None  # e-mail off: no thread
+    provider_id, _ids = outreach_campaign(ctx)
+    worker = start_mail_worker(mail_ctx(ctx, smtp_server.url), interval=3600)
+    assert worker is not None
+    try:
+        wave_id = run_write(ctx.engine, lambda s: create_wave(
+            session=s, actor=SYSTEM, provider_id=provider_id, year=YEAR,
+            selection="unanswered", channel="email").id)
+        worker.poke()
+        deadline = time.monotonic() + 30
+        while len(smtp_server.handler.received) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        worker.stop(timeout=30)
+    assert not worker.thread.is_alive()
+    assert len(smtp_server.handler.received) == 3
+    with read_session(ctx.engine) as s:
+        assert wave_progress(session=s, actor=SYSTEM, wave_id=wave_id) == {"sent": 3,
+                                                                           "no_address": 1}

@@ -9,7 +9,7 @@ from pages.ws import can_write, show_failure
 from surveys.access import Actor
 from surveys.db import read_session
 from surveys.errors import SurveyError
-from surveys.links import resolve_base_url
+from surveys.links import public_base_url
 from surveys.messages import XLSX_MIME, campaign_messages, export_messages, sms_rows
 
 
@@ -18,7 +18,7 @@ def reach_section(actor: Actor, provider_id: int, year: int) -> None:
     if not can_write(actor, provider_id):  # links are credentials
         return
     ctx = app_context()
-    base_url = resolve_base_url(ctx.settings.base_url, ctx.settings.port)
+    base_url = public_base_url(ctx.settings, running_port=int(st.get_option("server.port")))
     st.subheader(t("reach_messages"))
     reminder = st.toggle(t("reach_reminder"), key="reach_reminder", help=t("reach_reminder_help"))
     try:

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from surveys.access import Actor, require_write
 from surveys.context import Context
 from surveys.db import read_session, run_write
-from surveys.links import resolve_base_url
+from surveys.links import public_base_url
 from surveys.mail_message import MailFacts, build_message
 from surveys.mailer import deliver, error_text, is_permanent, parse_smtp_url, smtp_connection
 from surveys.models import (
@@ -171,7 +171,7 @@ def send_due(ctx: Context, *, now: datetime | None = None, wave_id: int | None =
     """
     server = _Server(ctx)
     now = now or utcnow()
-    base_url = resolve_base_url(ctx.settings.base_url, ctx.settings.port)
+    base_url = public_base_url(ctx.settings)
     report = SendReport()
     with read_session(ctx.engine) as session:
         ids = due_recipients(session, now, wave_id=wave_id, limit=limit)

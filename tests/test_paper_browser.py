@@ -62,8 +62,14 @@ def test_paper_entry_resets_per_client_and_asks_before_replacing(
         first_item.press("Tab")
         page.get_by_label("签字人姓名").fill("上一家的签字人")
         page.get_by_label("签字人姓名").press("Tab")
-        chooser.click()
-        page.get_by_role("option", name="甲单位 · 网上已答").click()
+        option = page.get_by_role("option", name="甲单位 · 网上已答")
+        for _attempt in range(3):  # a rerun may close the list just as it opens
+            chooser.click()
+            try:
+                option.click(timeout=5000)
+                break
+            except Exception:
+                screenshot(page, "paper-choose-client")
         expect(page.get_by_text("保存将生成第 2 版")).to_be_visible(timeout=20000)
         expect(page.get_by_label("1. 服务业务管理能力 (0–10)")).to_have_value("")
         expect(page.get_by_label("签字人姓名")).to_have_value("")

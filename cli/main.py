@@ -16,6 +16,7 @@ from cli.commands import (
     evidence,
     link,
     maintenance,
+    outreach,
     qr,
     reach,
     registry,
@@ -31,6 +32,7 @@ for module in (system, registry, campaign, link, reporting, evidence, verifying,
                anchoring):
     module.register(app)
 reach.register(app)  # reachA: messages, letters
+outreach.register(app)  # reachB: remind, send
 
 
 def main(argv: list[str] | None = None) -> None:

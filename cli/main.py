@@ -39,6 +39,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "1 if any fails."),
     "messages": ("reach", "Write each invited client's short message (link, deadline, contact) "
                  "to send or paste."),  # reachA
+    "remind": ("outreach", "Start a reminder wave and send it (e-mail), or list it to print; "
+               "--dry-run only shows."),  # reachB
+    "send": ("outreach", "Send the queued e-mail that is due now (retries included) and print "
+             "what happened."),  # reachB
     "key": ("system", "The signing key."),
     "provider": ("registry", "Providers (服务单位)."),
     "client": ("registry", "Client units (用户单位)."),

@@ -10,6 +10,9 @@ Streamlit's own:
 * The HTML shell says `<html lang="zh-CN">` and carries the app's Chinese title, so a phone
   (and WeChat's title bar) never shows "Streamlit" or an English page before the script runs.
 
+* `/_stcore/metrics` (Streamlit's session and cache figures) answers 404 unless developer mode
+  is on (`STAR_SURVEY_DEV_MODE=1`): it is no business of the public.
+
 Client addresses: uvicorn rewrites the peer from `X-Forwarded-For` only when the connection
 comes from an address in `FORWARDED_ALLOW_IPS` (default `127.0.0.1,::1`, i.e. nginx on the same
 machine; see docs/client-form.md).
@@ -18,6 +21,7 @@ machine; see docs/client-form.md).
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import sys
 import threading
@@ -176,8 +180,41 @@ class CompressStatic:
         await send({"type": "http.response.body", "body": body})
 
 
+DEV_MODE_ENV = "STAR_SURVEY_DEV_MODE"
+CLOSED_PATHS = ("/_stcore/metrics",)
+
+
+def developer_mode() -> bool:
+    """Return True when STAR_SURVEY_DEV_MODE is on (internal endpoints then stay open)."""
+    return os.environ.get(DEV_MODE_ENV, "").lower() in ("1", "true", "yes")
+
+
+async def not_found(send: Send) -> None:
+    """Send a bare 404 with no body worth reading."""
+    await send({"type": "http.response.start", "status": 404,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", b"9")]})
+    await send({"type": "http.response.body", "body": b"not found"})
+
+
+class GuardRoutes:
+    """ASGI middleware: close Streamlit's internal endpoints to the public."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer 404 for closed paths (unless in developer mode); pass everything else on."""
+        path = str(scope.get("path", ""))
+        if (scope.get("type") == "http" and path.rstrip("/").endswith(CLOSED_PATHS)
+                and not developer_mode()):
+            await not_found(send)
+            return
+        await self.app(scope, receive, send)
+
+
 def install() -> None:
-    """Put CompressStatic in front of Streamlit's middleware stack."""
+    """Put GuardRoutes and CompressStatic in front of Streamlit's middleware stack."""
     from starlette.middleware import Middleware
     from streamlit.web.server.starlette import starlette_app
 
@@ -186,7 +223,7 @@ def install() -> None:
         return
 
     def with_compression() -> list[Middleware]:
-        return [Middleware(CompressStatic), *original()]
+        return [Middleware(GuardRoutes), Middleware(CompressStatic), *original()]
 
     with_compression._star_survey = True  # type: ignore[attr-defined]
     starlette_app.create_streamlit_middleware = with_compression  # type: ignore[assignment]

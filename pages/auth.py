@@ -8,7 +8,6 @@ database on every run, so a disabled account or a changed role takes effect at o
 from __future__ import annotations
 
 import logging
-import secrets
 import sys
 import time
 
@@ -18,6 +17,7 @@ from pages.context import app_context
 from surveys.access import Actor
 from surveys.db import read_session
 from surveys.settings import get_settings
+from surveys.setup_code import load_or_create_setup_code, setup_code_path
 from surveys.users import active_actor, count_users
 
 SESSION_USER = "ws_user"
@@ -27,21 +27,39 @@ SETUP_BANNER = "STAR-SURVEY SET-UP CODE"
 LOG = logging.getLogger("star_survey.setup")
 
 
-@st.cache_resource(show_spinner=False)
-def setup_code(db_url: str) -> str:
-    """Return this server process's one-time set-up code; printed once in the server's terminal.
+_ANNOUNCED: set[str] = set()  # codes printed by this process (a module global: no cache clears it)
 
-    Shared by every visitor on purpose: it belongs to the server process, not to a user.
+
+def setup_code() -> str:
+    """Return the installation's set-up code, stored once under data/ and printed by the server.
+
+    Nothing a visitor sends (a reload, Streamlit's "clear cache") makes a new one: only the
+    administrator does, from the server (`star-survey user setup-code --new`).
     """
-    code = "-".join(secrets.token_hex(3).upper() for _ in range(3))
-    line = "=" * 64
-    banner = (f"\n{line}\n  {SETUP_BANNER}: {code}\n"
-              f"  Enter it on the workspace set-up page to create the first administrator.\n"
-              f"  在工作台初始设置页面输入此设置码，以创建第一个管理员账户。\n{line}\n")
-    print(banner, file=sys.stdout, flush=True)
-    LOG.warning("no account yet: the %s was printed on this server's standard output",
-                SETUP_BANNER)
+    if not needs_setup():
+        return ""  # an account exists: set-up is closed and no code is made or kept
+    code, _created = load_or_create_setup_code(setup_code_path(get_settings()))
+    if code not in _ANNOUNCED:
+        _ANNOUNCED.add(code)
+        line = "=" * 64
+        banner = (f"\n{line}\n  {SETUP_BANNER}: {code}\n"
+                  f"  Enter it on the workspace set-up page to create the first administrator.\n"
+                  f"  在工作台初始设置页面输入此设置码，以创建第一个管理员账户。\n"
+                  f"  (also: star-survey user setup-code)\n{line}\n")
+        print(banner, file=sys.stdout, flush=True)
+        LOG.warning("no account yet: the %s was printed on this server's standard output",
+                    SETUP_BANNER)
     return code
+
+
+def client_source() -> str:
+    """Return the address failed sign-ins are counted under (the websocket's peer).
+
+    uvicorn takes it from X-Forwarded-For only when the connection comes from a trusted proxy
+    (FORWARDED_ALLOW_IPS, default loopback: nginx on this machine); loopback is reported as None.
+    """
+    address = st.context.ip_address
+    return "ip:" + (address if isinstance(address, str) and address else "loopback")
 
 
 def needs_setup() -> bool:

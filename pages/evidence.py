@@ -11,7 +11,7 @@ from surveys.campaigns import list_campaigns
 from surveys.db import read_session
 from surveys.errors import SurveyError
 from surveys.keys import fingerprint
-from surveys.links import resolve_base_url
+from surveys.links import public_base_url
 from surveys.providers import list_providers
 
 language_switch()
@@ -50,7 +50,8 @@ if st.button(t("ev_build"), key="ev_build", type="primary"):
         with read_session(ctx.engine) as session:
             data = collect_evidence(
                 session=session, actor=actor, signer=ctx.signer, provider_id=provider_id,
-                year=year, base_url=resolve_base_url(ctx.settings.base_url, ctx.settings.port))
+                year=year, base_url=public_base_url(
+                    ctx.settings, running_port=int(st.get_option("server.port"))))
         st.session_state["ev_bundle"] = (wanted, build_bundle(data, ctx.signer, progress,
                                                                 pdf_settings=ctx.settings),
                                          len(data.current),

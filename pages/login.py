@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.auth import SESSION_NOTICE, sign_in, sso_enabled
+from pages.auth import SESSION_NOTICE, client_source, sign_in, sso_enabled
 from pages.common import app_context, language_switch, t
 from surveys.db import run_write
 from surveys.users import authenticate
@@ -20,7 +20,7 @@ with st.form("ws_login"):
     submitted = st.form_submit_button(t("ws_sign_in"), type="primary")
 if submitted:
     outcome = run_write(app_context().engine, lambda s: authenticate(
-        session=s, username=username, password=password))
+        session=s, username=username, password=password, source=client_source()))
     if outcome.actor is not None:
         sign_in(outcome.actor.username)
         st.rerun()

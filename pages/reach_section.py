@@ -11,7 +11,7 @@ from surveys.clock import beijing_today
 from surveys.db import read_session
 from surveys.errors import SurveyError
 from surveys.letters import LETTERS_NAME, campaign_letters, letters_pdf
-from surveys.links import resolve_base_url
+from surveys.links import public_base_url
 from surveys.messages import XLSX_MIME, campaign_messages, export_messages, sms_rows
 
 
@@ -26,7 +26,7 @@ def reach_section(actor: Actor, provider_id: int, year: int) -> None:
 def messages_part(actor: Actor, provider_id: int, year: int) -> None:
     """Render the SMS downloads and one copyable message per client."""
     ctx = app_context()
-    base_url = resolve_base_url(ctx.settings.base_url, ctx.settings.port)
+    base_url = public_base_url(ctx.settings, running_port=int(st.get_option("server.port")))
     st.subheader(t("reach_messages"))
     reminder = st.toggle(t("reach_reminder"), key="reach_reminder", help=t("reach_reminder_help"))
     try:
@@ -69,7 +69,8 @@ def letters_button(actor: Actor, provider_id: int, year: int) -> None:
     st.subheader(t("reach_letters"))
     st.caption(t("reach_letters_help"))
     if st.button(t("reach_letters_prepare"), key="reach_letters_prepare"):
-        base_url = resolve_base_url(ctx.settings.base_url, ctx.settings.port)
+        base_url = public_base_url(ctx.settings,
+                                   running_port=int(st.get_option("server.port")))
         try:
             with read_session(ctx.engine) as session:
                 found = campaign_letters(session=session, actor=actor, secret=ctx.link_secret,

@@ -8,10 +8,11 @@ from pages.auth import SETUP_BANNER, setup_code, sign_in
 from pages.common import app_context, language_switch, t
 from pages.ws import attempt
 from surveys.settings import get_settings
+from surveys.setup_code import discard_setup_code, setup_code_path
 from surveys.users import MIN_PASSWORD, create_first_admin
 
 language_switch()
-expected = setup_code(get_settings().db_url)  # generated and printed once per server process
+expected = setup_code()  # stored once under data/; only the administrator renews it
 st.title(t("ws_setup_title"))
 st.write(t("ws_setup_intro"))
 st.info(t("ws_setup_where").format(banner=SETUP_BANNER))
@@ -31,5 +32,6 @@ if submitted:
             password=password))
         if account is not None:
             app_context()  # the engine stays warm for the first workspace page
+            discard_setup_code(setup_code_path(get_settings()))
             sign_in(account.username)
             st.rerun()

@@ -372,3 +372,24 @@ class MailAttempt(SQLModel, table=True):
     outcome: str = Field(sa_column=Column(String(12), nullable=False))  # "sent" or "failed"
     error: str = Field(default="", sa_column=Column(String(500), nullable=False, default=""))
     message_id: str = Field(default="", sa_column=Column(String(200), nullable=False, default=""))
+
+# --- sessions area: sign-in guard and workspace sessions -------------------------------------
+
+
+class LoginFailure(SQLModel, table=True):
+    """Failed sign-ins of one username from one source address (surveys/login_guard.py)."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (UniqueConstraint("username", "source", name="uq_login_failure_pair"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_column=Column(String(200), nullable=False))
+    source: str = Field(sa_column=Column(String(100), nullable=False))
+    failures: int = Field(default=0)
+    locked_until: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
+    )

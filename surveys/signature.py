@@ -10,6 +10,7 @@ from PIL import Image, UnidentifiedImageError
 MIN_INK_PIXELS = 40   # a tap or a speck is not a signature
 MIN_EXTENT = 12       # the strokes must span at least this many pixels one way or the other
 MARGIN = 8
+MAX_INK_SHARE = 0.5   # more ink than this share of the pad is a filled area, not a signature
 
 
 def ink_mask(rgba: np.ndarray) -> np.ndarray:
@@ -32,7 +33,8 @@ def _strokes(rgba: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarra
     if pixels.ndim not in (2, 3) or pixels.size == 0:
         return None
     mask = ink_mask(pixels)
-    if int(mask.sum()) < MIN_INK_PIXELS:
+    ink = int(mask.sum())
+    if ink < MIN_INK_PIXELS or ink > MAX_INK_SHARE * mask.size:
         return None
     rows = np.flatnonzero(mask.any(axis=1))
     cols = np.flatnonzero(mask.any(axis=0))
@@ -57,7 +59,10 @@ def trim_signature(rgba: np.ndarray | None) -> bytes | None:
 
 
 def png_is_blank(png: bytes | None) -> bool:
-    """Return True when the PNG is missing, unreadable or shows no signature strokes."""
+    """Return True when the PNG is missing, unreadable or shows no signature strokes.
+
+    A pad inked all over (an all-black image) shows no strokes either: it is refused too.
+    """
     if not png:
         return True
     try:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hmac
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
+from surveys import login_guard
 from surveys.access import ROLES, Actor, require_admin
 from surveys.audit import record_change
 from surveys.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
@@ -22,9 +23,9 @@ USERNAME_RULE = TextRule("username", "用户名", "Username", 200, required=True
 HASHER = PasswordHasher()
 MIN_PASSWORD, MAX_PASSWORD = 10, 200
 MAX_USERNAME = 200
-SLOW_AFTER = 3  # failures before each further attempt must wait
-LOCK_AFTER = 10  # failures before the account is locked for LOCK_MINUTES
-LOCK_MINUTES = 15
+SLOW_AFTER = login_guard.SLOW_AFTER  # failures of a (username, source) pair before waits
+LOCK_AFTER = login_guard.LOCK_AFTER  # ... before that pair is locked for LOCK_MINUTES
+LOCK_MINUTES = login_guard.LOCK_MINUTES
 # Verified against when the username is unknown, so both cases cost the same time.
 _DUMMY_HASH = HASHER.hash("star-survey: no such account")
 ACCOUNT_FIELDS = ("id", "username", "role", "provider_id", "active", "failed_logins",
@@ -146,48 +147,75 @@ def create_first_admin(
     return _insert(session, bootstrap, username, password, "admin", None)
 
 
-def _failure(account: UserAccount, now: datetime) -> LoginOutcome:
-    """Return the outcome of a wrong password after counting it (slow down, then lock)."""
-    account.failed_logins += 1
-    if account.failed_logins >= LOCK_AFTER:
-        account.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-    elif account.failed_logins >= SLOW_AFTER:
-        account.locked_until = now + timedelta(seconds=2 ** (account.failed_logins - SLOW_AFTER))
-    return LoginOutcome(None, "用户名或密码不正确", "wrong username or password",
-                        account.locked_until)
+def _refused(username: str, password: str) -> LoginOutcome:
+    """Return the plain refusal after spending the time a known account would cost."""
+    try:
+        HASHER.verify(_DUMMY_HASH, password or "-")
+    except VerificationError:
+        pass
+    return LoginOutcome(None, "用户名或密码不正确", "wrong username or password")
+
+
+def _wait_message(until: datetime) -> LoginOutcome:
+    """Return the refusal of an attempt made while its (username, source) pair must wait."""
+    return LoginOutcome(None, f"尝试次数过多，请于 {until:%H:%M:%S} UTC 之后再试",
+                        f"too many attempts; try again after {until:%H:%M:%S} UTC", until)
 
 
 def authenticate(
-    *, session: Session, username: str, password: str, now: datetime | None = None
+    *, session: Session, username: str, password: str, source: str = "unknown",
+    now: datetime | None = None,
 ) -> LoginOutcome:
-    """Return who signed in, or why not; failures are counted per account (run in a write)."""
+    """Return who signed in, or why not; failures count per (username, source) (run in a write).
+
+    The username goes through the one text rule first, so a NUL or control character gets the
+    rule's plain message naming the field and never reaches the database.
+    """
     now = now or utcnow()
-    account = find_account(session, username)
+    try:
+        name = clean_text(username, USERNAME_RULE)
+    except ValidationFailed as failed:
+        error = failed.errors[0]
+        return LoginOutcome(None, error.zh, error.en)
+    until = login_guard.locked_until(session, name, source, now)
+    if until is not None:
+        return _wait_message(until)
+    account = find_account(session, name)
     if account is None or not account.active:
-        try:
-            HASHER.verify(_DUMMY_HASH, password or "-")
-        except VerificationError:
-            pass
-        return LoginOutcome(None, "用户名或密码不正确", "wrong username or password")
-    locked = account.locked_until
-    if locked is not None and locked.tzinfo is None:
-        locked = locked.replace(tzinfo=now.tzinfo)
-    if locked is not None and locked > now:
-        return LoginOutcome(None, f"尝试次数过多，请于 {locked:%H:%M:%S} UTC 之后再试",
-                            f"too many attempts; try again after {locked:%H:%M:%S} UTC", locked)
+        outcome = _refused(name, password)
+        until = login_guard.record_failure(session, name, source, now)
+        return LoginOutcome(None, outcome.zh, outcome.en, until)
     try:
         HASHER.verify(account.password_hash, password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
-        outcome = _failure(account, now)
+        until = login_guard.record_failure(session, name, source, now)
+        account.failed_logins += 1
         session.add(account)
         session.flush()
-        return outcome
+        return LoginOutcome(None, "用户名或密码不正确", "wrong username or password", until)
+    login_guard.clear_failures(session, name, source)
     account.failed_logins, account.locked_until = 0, None
     if HASHER.check_needs_rehash(account.password_hash):
         account.password_hash = HASHER.hash(password)
     session.add(account)
     session.flush()
     return LoginOutcome(actor_of(account))
+
+
+def unlock(*, session: Session, actor: Actor, username: str) -> int:
+    """Return how many locked (username, source) pairs were cleared; administrators only."""
+    require_admin(actor)
+    account = find_account(session, username)
+    if account is None:
+        raise NotFound(f"账户 {username} 不存在 / no account {username}")
+    cleared = login_guard.clear_failures(session, account.username)
+    before = _public(account)
+    account.failed_logins, account.locked_until = 0, None
+    session.add(account)
+    session.flush()
+    record_change(session, actor, "user_unlock", "user_account", account.id,
+                  account.provider_id, before, _public(account))
+    return cleared
 
 
 def change_password(
@@ -208,6 +236,7 @@ def change_password(
                                                "the current password is wrong")]) from exc
     account.password_hash = HASHER.hash(check_password(new_password))
     account.failed_logins, account.locked_until = 0, None
+    login_guard.clear_failures(session, account.username)
     session.add(account)
     session.flush()
     record_change(session, actor, "password_change", "user_account", account.id,
@@ -223,6 +252,7 @@ def set_active(*, session: Session, actor: Actor, username: str, active: bool) -
         raise NotFound(f"账户 {username} 不存在 / no account {username}")
     before = _public(account)
     account.active, account.failed_logins, account.locked_until = active, 0, None
+    login_guard.clear_failures(session, account.username)
     session.add(account)
     session.flush()
     record_change(session, actor, "user_enable" if active else "user_disable", "user_account",

@@ -241,3 +241,22 @@ def test_facts_from_inputs_reads_every_clause() -> None:
     facts = facts_from_inputs(inputs, Fraction(181, 2))
     assert facts == Facts(units=2, contract_amount=Decimal("350000.50"), continuity=2,
                           key_units_5y=2, units_5y=3, mean=Fraction(181, 2))
+
+
+def test_other_providers_contracts_never_count(ctx: Context) -> None:
+    before = make_provider(ctx, "前一家公司")  # a lower id than the provider assessed
+    pid = make_provider(ctx)
+    after = make_provider(ctx, "后一家公司")   # and a higher one
+    for other in (before, after):
+        make_client(ctx, other, f"{other}号客户", key_unit=True,
+                    years={2022: 1, 2023: 1, 2024: 1, 2025: 1, YEAR: 900000})
+    own = make_client(ctx, pid, "甲医院", years={YEAR: 1000})
+    got = facts_of(ctx, pid)
+    assert (got.units, got.contract_amount, got.continuity, got.key_units_5y, got.units_5y) == (
+        1, Decimal(1000), 0, 0, 1)
+    from analytics.eligibility import gather_inputs
+    with read_session(ctx.engine) as session:
+        inputs = gather_inputs(session, pid, YEAR)
+    assert inputs.contracts == ((own, YEAR, Decimal(1000)),)
+    assert list(inputs.key_unit_trails) == [own]  # no trail of the others' key units
+    assert [flag for _, flag in inputs.key_unit_trails[own]] == [False]

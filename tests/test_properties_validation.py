@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from datetime import date, datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from surveys.errors import ValidationFailed
 from surveys.form_a1 import ITEMS
-from surveys.validation import MAX_COMMENT_LEN, MAX_SIGNER_LEN, validate_response
+from surveys.validation import validate_response
 
 WINDOW = (date(2026, 1, 1), date(2026, 12, 31))
 TODAY = date(2026, 11, 24)
@@ -27,7 +28,10 @@ anything = st.one_of(
     st.sampled_from(["１０", "٣", "5.0", " 7 ", "1e1", "0x5", "NaN", "", "\x00", "10\n"]),
     st.dates(), st.datetimes(),
 )
-good_score = {item.no: st.integers(0, item.max_score) for item in ITEMS}
+# The standard's literal values (Table A.1 maxima; the columns' sizes), not the module's constants.
+MAXIMA = {1: 10, 2: 5, 3: 15, 4: 5, 5: 10, 6: 10, 7: 15, 8: 15, 9: 15}
+MAX_SIGNER_LEN, MAX_COMMENT_LEN = 100, 2000
+good_score = {no: st.integers(0, top) for no, top in MAXIMA.items()}
 
 
 def expected_score(value: Any, maximum: int) -> int | None:
@@ -48,21 +52,75 @@ def expected_score(value: Any, maximum: int) -> int | None:
     return number if 0 <= number <= maximum else None
 
 
+def expected_date(value: Any) -> date | None:
+    """Return the evaluation date a value must be read as (a date, or ' YYYY-MM-DD ' text)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value.strip()) == 10:
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def plain_text(value: Any) -> str | None:
+    """Return the text a value must be stored as when it is plainly printable, else None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = unicodedata.normalize("NFC", value if isinstance(value, str) else str(value))
+    if all(c == " " or unicodedata.category(c)[0] in "LNPS" for c in text):
+        return text.strip(" ")
+    return None  # control, format, separator or unassigned characters: may be refused
+
+
+def expected_problems(raw: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """Return (fields that must be refused, fields that may be refused) of a raw form."""
+    must: set[str] = set()
+    may: set[str] = set()
+    for no, top in MAXIMA.items():
+        if expected_score(raw.get(f"item{no}"), top) is None:
+            must.add(f"item{no}")
+    day = expected_date(raw.get("evaluation_date"))
+    if day is None or not WINDOW[0] <= day <= TODAY:
+        must.add("date")
+    for field, limit, required in (("signer_name", MAX_SIGNER_LEN, True),
+                                   ("comment", MAX_COMMENT_LEN, False)):
+        text = plain_text(raw.get(field))
+        if text is None:
+            may.add(field)
+        elif len(text) > limit or (required and not text):
+            must.add(field)
+    return must, may
+
+
 def check(raw: dict[str, Any]) -> None:
-    """Assert raw is either accepted with exactly the right values or rejected with clear errors."""
+    """Assert raw is accepted with exactly the right values, or refused for exactly its faults."""
+    must, may = expected_problems(raw)
     try:
         valid = validate_response(raw, window=WINDOW, today=TODAY)
     except ValidationFailed as exc:
         assert exc.errors
         for error in exc.errors:
             assert error.field in FIELDS and error.zh and error.en
+        named = {e.field for e in exc.errors}
+        assert must <= named <= must | may, (raw, named, must, may)
+        assert named, "refused without a reason"
         return
-    for item in ITEMS:
-        assert valid.scores[item.no] == expected_score(raw.get(f"item{item.no}"), item.max_score)
+    assert not must, f"accepted although {sorted(must)} are wrong"
+    for no, top in MAXIMA.items():
+        assert valid.scores[no] == expected_score(raw.get(f"item{no}"), top)
     assert valid.total == sum(valid.scores.values()) <= 100
+    assert valid.evaluation_date == expected_date(raw.get("evaluation_date"))
     assert WINDOW[0] <= valid.evaluation_date <= TODAY
     assert valid.signer_name and len(valid.signer_name) <= MAX_SIGNER_LEN
     assert len(valid.comment) <= MAX_COMMENT_LEN
+    for field in ("signer_name", "comment"):
+        text = plain_text(raw.get(field))
+        if text is not None:
+            assert getattr(valid, field) == text, field
 
 
 @PROFILE

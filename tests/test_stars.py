@@ -41,3 +41,13 @@ def test_unrounded_comparison_does_not_round_up() -> None:
 ])
 def test_points_to_next_level(mean: Fraction | None, missing: Fraction | None) -> None:
     assert points_to_next(mean) == missing
+
+
+@pytest.mark.parametrize(("total_sum", "count"), [(None, 3), (255, 0), (None, 0), (0, 0)])
+def test_no_mean_without_totals_or_forms(total_sum: int | None, count: int) -> None:
+    assert exact_mean(total_sum, count) is None
+
+
+def test_the_mean_is_exact() -> None:
+    assert exact_mean(256, 3) == Fraction(256, 3)
+    assert exact_mean(0, 2) == Fraction(0)

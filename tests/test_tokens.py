@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 import pytest
 
 from surveys.links import invitation_url, is_loopback_url, network_address, resolve_base_url
-from surveys.tokens import derive_token, hash_token, looks_like_token, new_nonce
+from surveys.tokens import derive_token, hash_token, load_or_create_secret, looks_like_token, new_nonce
 
 
 def test_tokens_are_128_bit_urlsafe_and_depend_on_secret_and_nonce() -> None:
@@ -37,3 +40,37 @@ def test_default_base_url_is_never_localhost_name() -> None:
     assert network_address() in base
     assert resolve_base_url("https://x.cn/", 1) == "https://x.cn"
     assert invitation_url("https://x.cn/", "T") == "https://x.cn/?t=T"
+
+
+def test_token_golden_value() -> None:
+    # HMAC-SHA256(secret, "invitation:" + nonce), first 16 bytes, URL-safe base64 without '='
+    assert derive_token(b"golden-secret", "nonce-0") == "pU0l89e7J4txhafCYq87vQ"
+    assert hash_token("pU0l89e7J4txhafCYq87vQ") == (
+        "5112095b60fba61228e0d8b21b465bb211ccfd75edf656d17b2b8e5b8395bf98")
+
+
+def test_nonces_are_fresh_128_bit_hex() -> None:
+    nonces = {new_nonce() for _ in range(50)}
+    assert len(nonces) == 50
+    assert all(len(n) == 32 and int(n, 16) >= 0 for n in nonces)
+
+
+@pytest.mark.parametrize(("text", "shape"), [
+    ("A" * 22, True), ("a-_0" * 5 + "Zz", True), ("A" * 21, False), ("A" * 21 + "=", False),
+    ("A" * 21 + ".", False), ("A" * 21 + "\u00e9", True),  # isalnum(): letters of any script
+])
+def test_token_shape(text: str, shape: bool) -> None:
+    assert looks_like_token(text) is shape
+
+
+def test_link_secret_inline_file_or_created(tmp_path: Path) -> None:
+    path = tmp_path / "link-secret"
+    assert load_or_create_secret(path, "inline secret") == b"inline secret"
+    assert not path.exists()
+    created = load_or_create_secret(path)
+    assert path.read_bytes() == created and len(created) == 64 and int(created, 16) >= 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_or_create_secret(path) == created
+    assert load_or_create_secret(path, "") == created
+    path.write_bytes(b"  from file \n")
+    assert load_or_create_secret(path) == b"from file"

@@ -95,31 +95,89 @@ def test_sign_in_success_failure_unknown_and_disabled(ctx: Context) -> None:
         assert users.active_actor(session, "clerk") is None
 
 
-def test_repeated_failures_slow_down_then_lock_the_account(ctx: Context) -> None:
+def test_repeated_failures_slow_down_then_lock_the_pair(ctx: Context) -> None:
     add(ctx, "alice")
     now = utcnow()
+    here = "ip:203.0.113.7"
     for _attempt in range(users.SLOW_AFTER):
-        outcome = login(ctx, "alice", "wrong-password", now=now)
+        outcome = login(ctx, "alice", "wrong-password", source=here, now=now)
     assert outcome.retry_at is not None and outcome.retry_at > now
-    # While the wait runs even the right password is refused...
-    assert login(ctx, "alice", PASSWORD, now=now).actor is None
+    # While the wait runs even the right password is refused from that address...
+    assert login(ctx, "alice", PASSWORD, source=here, now=now).actor is None
     # ...afterwards it works and resets the counter.
     later = outcome.retry_at + timedelta(seconds=1)
-    assert login(ctx, "alice", PASSWORD, now=later).actor is not None
+    assert login(ctx, "alice", PASSWORD, source=here, now=later).actor is not None
     assert account(ctx, "alice").failed_logins == 0
     moment = later
     for _ in range(users.LOCK_AFTER):
-        locked = account(ctx, "alice").locked_until
-        if locked is not None:
-            moment = max(moment, locked.replace(tzinfo=moment.tzinfo) + timedelta(seconds=1))
-        outcome = login(ctx, "alice", "wrong-password", now=moment)
+        outcome = login(ctx, "alice", "wrong-password", source=here, now=moment)
+        if outcome.retry_at is not None:
+            moment = max(moment, outcome.retry_at + timedelta(seconds=1))
     assert account(ctx, "alice").failed_logins == users.LOCK_AFTER
     assert outcome.retry_at is not None
-    assert outcome.retry_at >= moment + timedelta(minutes=users.LOCK_MINUTES - 1)
-    assert login(ctx, "alice", PASSWORD, now=moment + timedelta(minutes=5)).actor is None
+    locked_from = outcome.retry_at - timedelta(minutes=users.LOCK_MINUTES)
+    assert login(ctx, "alice", PASSWORD, source=here,
+                 now=locked_from + timedelta(minutes=5)).actor is None
     run_write(ctx.engine, lambda s: users.set_active(session=s, actor=SYSTEM, username="alice",
                                                      active=True))
-    assert login(ctx, "alice", PASSWORD, now=moment).actor is not None
+    assert login(ctx, "alice", PASSWORD, source=here, now=moment).actor is not None
+
+
+def test_a_stranger_failing_ten_times_does_not_lock_the_owner_out(ctx: Context) -> None:
+    add(ctx, "admin@example.com")
+    now = utcnow()
+    stranger, owner = "ip:198.51.100.66", "ip:192.0.2.10"
+    moment = now
+    for attempt in range(users.LOCK_AFTER):
+        outcome = login(ctx, "admin@example.com", "guess-guess-guess", source=stranger,
+                        now=moment)
+        if outcome.retry_at is not None and attempt < users.LOCK_AFTER - 1:
+            moment = max(moment, outcome.retry_at + timedelta(seconds=1))
+    assert outcome.retry_at is not None
+    assert outcome.retry_at >= moment + timedelta(minutes=users.LOCK_MINUTES - 1)
+    # The stranger's address is locked, even with the right password...
+    assert login(ctx, "admin@example.com", PASSWORD, source=stranger, now=moment).actor is None
+    # ...the administrator from another address signs in at once.
+    assert login(ctx, "admin@example.com", PASSWORD, source=owner,
+                 now=moment).actor == Actor("admin@example.com", "admin")
+    # Unknown usernames are counted the same way (no hint which names exist).
+    for _ in range(users.LOCK_AFTER):
+        unknown = login(ctx, "nobody@example.com", "guess-guess-guess", source=stranger,
+                        now=moment)
+    assert unknown.retry_at is not None
+
+
+def test_unlock_clears_every_address_from_the_cli_and_is_audited(
+    ctx: Context, cli_env: dict[str, str]
+) -> None:
+    add(ctx, "alice")
+    now = utcnow()
+    for source in ("ip:198.51.100.1", "ip:198.51.100.2"):
+        for _ in range(users.LOCK_AFTER):
+            login(ctx, "alice", "wrong-password", source=source, now=now)
+    assert login(ctx, "alice", PASSWORD, source="ip:198.51.100.1", now=now).actor is None
+    done = CliRunner().invoke(cli_app, ["user", "unlock", "alice"], env=cli_env)
+    assert done.exit_code == 0, done.output
+    assert "2 locked" in done.output
+    for source in ("ip:198.51.100.1", "ip:198.51.100.2"):
+        assert login(ctx, "alice", PASSWORD, source=source, now=now).actor is not None
+    with read_session(ctx.engine) as session:
+        assert "user_unlock" in [e.action for e in session.exec(select(AuditEntry)).all()]
+    with pytest.raises(PermissionDenied):
+        run_write(ctx.engine, lambda s: users.unlock(
+            session=s, actor=Actor("alice", "assessor"), username="alice"))
+
+
+@pytest.mark.parametrize("name", ["adm\x00in", "admin\x0b", "\x1b[31madmin", "admin\u202e"])
+def test_a_control_character_in_a_login_name_gets_the_plain_message(
+    ctx: Context, name: str
+) -> None:
+    add(ctx, "admin")
+    outcome = login(ctx, name, PASSWORD)  # PostgreSQL refused a NUL with SQL text before
+    assert outcome.actor is None
+    assert "用户名" in outcome.zh and "控制字符" in outcome.zh and "U+" in outcome.en
+    assert "sql" not in outcome.en.lower() and "0x00" not in outcome.en
+    assert login(ctx, "admin", PASSWORD).actor is not None
 
 
 def test_change_password_own_needs_old_one_others_need_admin(ctx: Context) -> None:

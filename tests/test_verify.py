@@ -195,3 +195,26 @@ def test_a_type_confused_score_on_sqlite_is_named(ctx: Context) -> None:
     ok, kinds, messages = _verify(ctx)
     assert not ok and kinds[0] in ("malformed", "hash_mismatch")
     assert f"response {stored[0].id} " in messages[0]
+
+
+@pytest.mark.parametrize(("index", "problems"), [
+    (0, [("seq_missing", "provider {p}: seq 1 missing (record deleted)", None, 1)]),
+    (3, [("seq_missing", "provider {p}: seq 4 missing (record deleted)", None, 4)]),
+    (4, []),  # the last record: the chain cannot see it; the head moves back (anchors, receipts)
+])
+def test_deleting_the_first_last_but_one_and_last_record(
+        ctx: Context, index: int, problems: list[tuple[str, str, int | None, int]]) -> None:
+    provider = make_provider(ctx)
+    clients = [make_client(ctx, provider, f"单位{i}", years={2026: "1000"}) for i in range(5)]
+    open_campaign(ctx, provider, 2026)
+    # five clients, one form each: no record is referenced by a correction
+    stored = [submit(ctx, provider, 2026, client, 90 + i) for i, client in enumerate(clients)]
+    with ctx.engine.begin() as conn:
+        conn.execute(text("DELETE FROM response WHERE id = :i"), {"i": stored[index].id})
+    with read_session(ctx.engine) as session:
+        result = verify_database(session, ctx.signer.public_key, anchors=False)
+    assert [(p.kind, p.provider_id, p.message, p.response_id, p.seq) for p in result.problems] \
+        == [(k, provider, m.format(p=provider), r, s) for k, m, r, s in problems]
+    assert result.records == 4
+    assert result.heads[provider] == stored[3 if index == 4 else 4].record_hash
+    assert ("OK" in result.summary()) is (not problems)

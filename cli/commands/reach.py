@@ -6,23 +6,16 @@ from pathlib import Path
 
 import typer
 
-from cli.commands.common import ACTOR, JsonOption, complain, context, emit, read, write_output
+from cli.commands.common import ACTOR, JsonOption, complain, emit, public_base, read, write_output
 
 MESSAGE_SUFFIXES = (".csv", ".xlsx", ".txt")
 BaseUrlOption = typer.Option(None, "--base-url", help="Public base URL (default: "
-                             "STAR_SURVEY_BASE_URL, else the network address).")
+                             "STAR_SURVEY_PUBLIC_URL, else the served port).")
 
 
 def _base_url(option: str | None) -> str:
     """Return the public base URL, warning when phones could not open it."""
-    from surveys.links import is_loopback_url, resolve_base_url
-
-    ctx = context()
-    base = resolve_base_url(option or ctx.settings.base_url, ctx.settings.port)
-    if is_loopback_url(base):
-        complain(f"警告 / warning: {base} 是本机地址，手机无法打开 / is a loopback address; "
-                 "phones cannot open it")
-    return base
+    return public_base(option)
 
 
 def messages(provider: int = typer.Option(..., "--provider", help="Provider id."),

@@ -1,4 +1,4 @@
-"""CLI: workspace accounts (user add, list, password, enable/disable)."""
+"""CLI: workspace accounts (user add, list, password, enable/disable, unlock, setup-code)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from cli.commands.common import ACTOR, JsonOption, emit, read, write
+from cli.commands.common import ACTOR, JsonOption, context, emit, read, write
 
 PASSWORD_ENV = "STAR_SURVEY_PASSWORD"
 user_app = typer.Typer(help="Workspace accounts (admin, staff, assessor).", no_args_is_help=True)
@@ -81,6 +81,36 @@ def user_enable(username: str) -> None:
     write(lambda ctx, s: users.set_active(session=s, actor=ACTOR, username=username,
                                           active=True))
     typer.echo(f"account {username} enabled")
+
+
+@user_app.command("unlock")
+def user_unlock(username: str) -> None:
+    """Clear the sign-in lock of an account for every source address."""
+    from surveys import users
+
+    cleared = write(lambda ctx, s: users.unlock(session=s, actor=ACTOR, username=username))
+    typer.echo(f"account {username} unlocked ({cleared} locked address(es) cleared)")
+
+
+@user_app.command("setup-code")
+def user_setup_code(new: bool = typer.Option(False, "--new", help="Replace the code.")) -> None:
+    """Print the first-run set-up code (stored under the data directory); --new replaces it."""
+    from surveys.setup_code import (
+        discard_setup_code,
+        load_or_create_setup_code,
+        renew_setup_code,
+        setup_code_path,
+    )
+    from surveys.users import count_users
+
+    accounts = read(lambda ctx, s: count_users(s))
+    path = setup_code_path(context().settings)
+    if accounts:
+        discard_setup_code(path)
+        typer.echo("an account exists: set-up is closed (use `star-survey user add`)")
+        raise typer.Exit(1)
+    code = renew_setup_code(path) if new else load_or_create_setup_code(path)[0]
+    typer.echo(f"STAR-SURVEY SET-UP CODE: {code}")
 
 
 def register(app: typer.Typer) -> None:

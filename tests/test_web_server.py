@@ -1,0 +1,61 @@
+"""web_server.py: Streamlit's internal endpoints closed to the public (issue 13 item 14)."""
+
+from __future__ import annotations
+
+import asyncio
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import web_server
+from tests.browser_support import running_app
+
+
+def _get(url: str) -> int:
+    """Return the HTTP status of a GET."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as reply:
+            return int(reply.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_metrics_are_not_public_on_the_served_app(tmp_path: Path) -> None:
+    env = {"STAR_SURVEY_DB": f"sqlite:///{tmp_path / 'survey.db'}",
+           "STAR_SURVEY_DATA_DIR": str(tmp_path / "data"), "STAR_SURVEY_DEV_MODE": ""}
+    with running_app(env) as base:
+        assert _get(f"{base}/_stcore/health") == 200
+        assert _get(f"{base}/_stcore/metrics") == 404
+        assert _get(f"{base}/_stcore/metrics/") == 404
+        assert _get(f"{base}/some/page/_stcore/metrics") == 404
+
+
+def _call(path: str) -> tuple[int, bool]:
+    """Return the status GuardRoutes sends for a GET of path and whether Streamlit was asked."""
+    reached: list[bool] = []
+    sent: list[dict[str, Any]] = []
+
+    async def inner(scope: Any, receive: Any, send: Any) -> None:
+        reached.append(True)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b""}
+
+    scope = {"type": "http", "method": "GET", "path": path, "headers": []}
+    asyncio.run(web_server.GuardRoutes(inner)(scope, receive, send))
+    return int(sent[0]["status"]), bool(reached)
+
+
+def test_developer_mode_opens_the_metrics(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(web_server.DEV_MODE_ENV, raising=False)
+    assert _call("/_stcore/metrics") == (404, False)
+    assert _call("/_stcore/health") == (200, True)
+    monkeypatch.setenv(web_server.DEV_MODE_ENV, "1")
+    assert _call("/_stcore/metrics") == (200, True)

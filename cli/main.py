@@ -39,6 +39,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "1 if any fails."),
     "messages": ("reach", "Write each invited client's short message (link, deadline, contact) "
                  "to send or paste."),  # reachA
+    "letters": ("reach", "Write one A4 invitation letter per invited client (QR code, link, "
+                "deadline, contact)."),  # reachA
     "remind": ("outreach", "Start a reminder wave and send it (e-mail), or list it to print; "
                "--dry-run only shows."),  # reachB
     "send": ("outreach", "Send the queued e-mail that is due now (retries included) and print "

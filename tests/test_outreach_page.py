@@ -84,6 +84,10 @@ def test_e_mail_off_says_so_and_sends_nothing(workspace: Context) -> None:
     at.button(key="outreach_start").click().run()
     assert not at.exception
     assert "?t=" in str(at.dataframe[-1].value.to_dict())  # the printed list with links
+    at.button(key="outreach_letters_prepare").click().run()
+    assert not at.exception
+    assert at.session_state["outreach_letters"][1].startswith(b"%PDF-")
+    assert len(at.get("download_button")) == 1
 
 
 def test_an_assessor_sees_the_rate_and_who_owes_but_no_link(workspace: Context) -> None:

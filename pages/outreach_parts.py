@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import app_context, t
-from pages.ws import attempt, flash
+from pages.ws import attempt
 from surveys.access import Actor
 from surveys.clock import beijing_text
 from surveys.context import Context
@@ -95,7 +95,8 @@ def wave_form(actor: Actor, provider_id: int, year: int, worker: MailWorker | No
                 worker.poke()
             st.session_state["outreach_wave_pick"] = wave.id
             st.session_state["outreach_round"] = st.session_state.get("outreach_round", 0) + 1
-            flash(t("outreach_started").format(n=number, count=wave.recipients))
+            st.session_state["outreach_notice"] = t("outreach_started").format(
+                n=number, count=wave.recipients)  # stays while the page refreshes itself
             st.rerun()
 
 
@@ -113,11 +114,15 @@ def _status_rows(actor: Actor, wave: OutreachWave) -> tuple[dict[str, int], list
         t("outreach_error"): r.last_error} for r in rows]
 
 
-def _wave_progress(actor: Actor, wave: OutreachWave, was_active: bool) -> None:
-    """Render the wave's progress bar and its clients' statuses; rerun the page when done."""
+def _wave_progress(actor: Actor, wave: OutreachWave) -> None:
+    """Render the wave's progress bar and its clients' statuses; rerun the page once done."""
     counts, rows = _status_rows(actor, wave)
-    if was_active and not counts.get("queued", 0) + counts.get("sending", 0):
+    pending = counts.get("queued", 0) + counts.get("sending", 0) > 0
+    seen = f"outreach_pending_{wave.id}"
+    if st.session_state.get(seen) and not pending:
+        st.session_state[seen] = False
         st.rerun()  # the whole page: the log, the chart and the retry button follow
+    st.session_state[seen] = pending
     total = sum(counts.values())
     done = sum(counts.get(status, 0) for status in FINISHED)
     st.progress(done / total if total else 1.0,
@@ -151,7 +156,7 @@ def wave_status(actor: Actor, waves: list[OutreachWave], writable: bool,
 
     def progress() -> None:
         """Show the progress (a fragment: refreshed every 2 s while messages wait)."""
-        _wave_progress(actor, wave, active)
+        _wave_progress(actor, wave)
 
     st.fragment(progress, run_every=2.0 if active else None)()
     if writable and counts.get("failed", 0) and st.button(t("outreach_retry"),
@@ -160,7 +165,7 @@ def wave_status(actor: Actor, waves: list[OutreachWave], writable: bool,
         if queued is not None:
             if worker is not None:
                 worker.poke()
-            flash(t("outreach_retried").format(n=queued))
+            st.session_state["outreach_notice"] = t("outreach_retried").format(n=queued)
             st.rerun()
     if writable and wave.channel == "print":
         ctx = app_context()

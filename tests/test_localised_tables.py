@@ -136,8 +136,9 @@ def test_downloads_in_the_session_language(ctx: Context, scene: dict[str, int]) 
         trends = provider_trends(session=session, actor=SYSTEM, provider_id=scene["provider"],
                                  year=2026)
     raw: dict[str, Any] = {
-        "criteria": criteria_frame(data.overview.eligibility, "zh"), "progress": data.progress, "yearly": trends.yearly, "monthly": trends.monthly,
-        "items": trends.items, "clients": trends.clients}
+        "criteria": criteria_frame(data.overview.eligibility, "zh"), "progress": data.progress,
+        "yearly": trends.yearly, "monthly": trends.monthly, "items": trends.items,
+        "clients": trends.clients}
     shown = export_tables(raw, "zh")
     assert list(shown) == ["星级条件", "回访进度", "年度", "月度", "评价项目", "用户单位"]
     found = [p for name, frame in shown.items() for p in problems(frame, name)]

@@ -113,3 +113,14 @@ def test_staff_of_another_provider_see_only_their_own(workspace: Context) -> Non
     at = page(workspace, "clerk@other.test", "staff", other)
     assert not at.exception
     assert "乙银行" not in shown(at) and "别家客户" in shown(at)
+
+
+def test_the_page_in_english(workspace: Context) -> None:
+    provider_id, _ids = outreach_campaign(workspace)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["lang"] = "en"
+    signed_in(at, workspace, "clerk@jingan.test", "staff", provider_id).run()
+    assert not at.exception
+    assert at.title[0].value == "Reminders"
+    assert "Clients that still owe an answer" in [s.value for s in at.subheader]
+    assert "Link not opened" in str(at.dataframe[0].value.to_dict())

@@ -7,9 +7,10 @@ import streamlit as st
 from pages.common import app_context, t
 from pages.ws import attempt
 from surveys.access import Actor
-from surveys.clock import beijing_text
+from surveys.clock import beijing_text, beijing_today
 from surveys.context import Context
 from surveys.db import read_session
+from surveys.letters import letters_pdf
 from surveys.links import public_base_url
 from surveys.mail_queue import retry_failed
 from surveys.mail_worker import MailWorker, start_mail_worker
@@ -17,7 +18,7 @@ from surveys.mailer import MailNotConfigured, parse_smtp_url
 from surveys.models import OutreachWave
 from surveys.send_log import send_log, wave_progress, wave_recipients
 from surveys.settings import get_settings
-from surveys.wave_preview import MAX_PREVIEW, listed_clients, preview_wave
+from surveys.wave_preview import MAX_PREVIEW, listed_clients, preview_wave, wave_letters
 from surveys.waves import CHANNELS, SELECTIONS, create_wave
 
 FINISHED = ("sent", "failed", "skipped", "no_address", "listed")
@@ -179,6 +180,23 @@ def wave_status(actor: Actor, waves: list[OutreachWave], writable: bool,
                        t("outreach_phone"): r.phone, t("outreach_email"): r.email,
                        t("outreach_link"): r.url} for r in listed],
                      hide_index=True, width="stretch")
+        _letters(actor, picked)
+
+
+def _letters(actor: Actor, wave_id: int) -> None:
+    """Offer the wave's letters (reachA's layout) for those that still owe an answer, as a PDF."""
+    if st.button(t("outreach_letters_prepare"), key="outreach_letters_prepare"):
+        ctx = app_context()
+        with read_session(ctx.engine) as session:
+            letters = wave_letters(session=session, actor=actor, secret=ctx.link_secret,
+                                   base_url=_base_url(), wave_id=wave_id)
+        st.session_state["outreach_letters"] = (wave_id, letters_pdf(letters,
+                                                                     today=beijing_today()))
+    made = st.session_state.get("outreach_letters")
+    if made and made[0] == wave_id:
+        st.download_button(t("outreach_letters_download"), data=made[1],
+                           file_name=f"reminder-letters-{wave_id}.pdf", mime="application/pdf",
+                           key="outreach_letters_download", type="primary")
 
 
 def send_log_table(actor: Actor, provider_id: int, year: int, waves: list[OutreachWave]) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from surveys.access import Actor, require_write
+from surveys.audit import record_change
 from surveys.context import Context
 from surveys.db import read_session, run_write
 from surveys.links import public_base_url
@@ -231,4 +232,7 @@ def retry_failed(*, session: Session, actor: Actor, wave_id: int) -> int:
         recipient.requested_by = actor.username[:200]
         session.add(recipient)
     session.flush()
+    if failed:
+        record_change(session, actor, "wave_retry", "outreach_wave", wave_id, wave.provider_id,
+                      None, {"queued_again": [r.client_id for r in failed]})
     return len(failed)

@@ -10,6 +10,7 @@ here names it (``tests/test_cli_startup.py`` checks the two agree).
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -95,8 +96,8 @@ def _root(debug: bool = typer.Option(False, "--debug", help="Show the full trace
     """star-survey: T/BAX Table A.1 annual client evaluations."""
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Run the CLI: a failure ends with one line on stderr and a non-zero exit.
+def _run(args: list[str]) -> int:
+    """Return the exit status of one command; every failure is reported in one line.
 
     Refused input (exit 1) names every bad field; a usage error exits 2; anything unexpected
     prints one line and exits 1, with the traceback only under ``--debug``.
@@ -106,36 +107,45 @@ def main(argv: list[str] | None = None) -> None:
     from cli.commands.common import complain
     from surveys.errors import SurveyError, ValidationFailed
 
-    args = list(sys.argv[1:] if argv is None else argv)
     try:
         code = app(args=args, prog_name="star-survey", standalone_mode=False)
     except ValidationFailed as exc:
         complain("错误 / error: 输入有误，未作任何更改 / input rejected, nothing was changed")
         for error in exc.errors:
             complain(f"  - {error}")
-        sys.exit(1)
+        return 1
     except SurveyError as exc:
         complain(f"错误 / error: {' '.join(str(exc).split())}")
-        sys.exit(1)
+        return 1
     except NoArgsIsHelpError as exc:
         exc.show()
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except ClickException as exc:  # usage errors: unknown command or option, bad value
         ctx = getattr(exc, "ctx", None)
         where = f" ({ctx.command_path} --help)" if ctx is not None else ""
         complain(f"错误 / error: {' '.join(exc.format_message().split())}{where}")
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
         complain("已中断 / interrupted")
-        sys.exit(130)
+        return 130
     except Exception as exc:
         if "--debug" in args:
             raise
         from cli.failures import describe
 
         complain(f"错误 / error: {describe(exc)} (--debug 显示详情 / --debug shows details)")
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+        return 1
+    return code if isinstance(code, int) else 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI and exit with its status; files it creates are owner-only (umask 077)."""
+    previous = os.umask(0o077)  # also inherited by the server `serve` starts
+    try:
+        status = _run(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        os.umask(previous)
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from surveys.campaigns import (
 from surveys.clock import beijing_today
 from surveys.db import read_session
 from surveys.invitations import reissue_campaign_links, reissue_invitation, revoke_invitation
-from surveys.links import is_loopback_url, resolve_base_url
+from surveys.links import link_warnings, public_base_url
 from surveys.progress import campaign_progress, progress_overview
 from surveys.qr import SHEET_NAME, campaign_cards, qr_png, qr_sheet_pdf, safe_filename
 
@@ -29,13 +29,22 @@ actor = current_actor()
 ctx = app_context()
 st.title(t("nav_campaigns"))
 show_flash()
-base_url = resolve_base_url(ctx.settings.base_url, ctx.settings.port)
-if is_loopback_url(base_url):
-    st.warning(t("ws_loopback_warning"))
+base_url = public_base_url(ctx.settings, running_port=int(st.get_option("server.port")))
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def base_url_warnings(url: str) -> list[str]:
+    """Return what is wrong with the links' base URL (the public URL is not per-user data)."""
+    return link_warnings(url)
+
+
 provider_id = provider_scope(actor, "ws_campaigns_scope")
 if provider_id is None:
     st.stop()
 writable = can_write(actor, provider_id)
+if writable:  # the people who hand out links learn when phones cannot open them
+    for problem in base_url_warnings(base_url):
+        st.warning(t(f"cli_link_{problem}").format(url=base_url))
 with read_session(ctx.engine) as session:
     campaigns = list_campaigns(session=session, actor=actor, provider_id=provider_id)
 st.dataframe([{t("ws_year"): c.year, t("ws_opens"): c.opens, t("ws_closes"): c.closes,

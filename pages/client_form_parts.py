@@ -11,7 +11,7 @@ import streamlit as st
 
 from pages.common import app_context, t
 from surveys.form_a1 import ITEMS, MAX_TOTAL, TOTAL_NAME_EN, TOTAL_NAME_ZH
-from surveys.links import resolve_base_url
+from surveys.links import public_base_url
 from surveys.models import Response
 from surveys.qr import qr_png
 from surveys.receipts import receipt_filename, receipt_of, receipt_pdf, receipt_png
@@ -92,8 +92,8 @@ def score_table(scores: tuple[int, ...] | list[int], total: int) -> str:
 
 def verify_url(record: Response) -> str:
     """Return the public verification link of a stored version."""
-    settings = app_context().settings
-    return f"{resolve_base_url(settings.base_url, settings.port)}/?h={record.record_hash}"
+    base = public_base_url(app_context().settings, running_port=int(st.get_option("server.port")))
+    return f"{base}/?h={record.record_hash}"
 
 
 def _verify_qr(record_hash: str, url: str) -> bytes:

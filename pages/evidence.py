@@ -6,13 +6,15 @@ import streamlit as st
 
 from analytics.evidence_bundle import build_bundle
 from analytics.evidence_data import collect_evidence
-from pages.common import app_context, current_actor, language_switch, t
+from pages.common import app_context, current_actor, current_lang, language_switch, t
 from surveys.campaigns import list_campaigns
 from surveys.db import read_session
 from surveys.errors import SurveyError
+from surveys.field_labels import in_language
 from surveys.keys import fingerprint
-from surveys.links import resolve_base_url
+from surveys.links import public_base_url
 from surveys.providers import list_providers
+from surveys.text import markdown_literal
 
 language_switch()
 actor = current_actor()
@@ -50,14 +52,15 @@ if st.button(t("ev_build"), key="ev_build", type="primary"):
         with read_session(ctx.engine) as session:
             data = collect_evidence(
                 session=session, actor=actor, signer=ctx.signer, provider_id=provider_id,
-                year=year, base_url=resolve_base_url(ctx.settings.base_url, ctx.settings.port))
+                year=year, base_url=public_base_url(
+                    ctx.settings, running_port=int(st.get_option("server.port"))))
         st.session_state["ev_bundle"] = (wanted, build_bundle(data, ctx.signer, progress,
                                                                 pdf_settings=ctx.settings),
                                          len(data.current),
                                          data.head.record_hash if data.head else "",
                                          data.key_fingerprint)
     except SurveyError as exc:
-        st.error(str(exc))
+        st.error(markdown_literal(in_language(str(exc), current_lang())))
     bar.empty()
 
 built = st.session_state.get("ev_bundle")

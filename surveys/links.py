@@ -1,11 +1,23 @@
-"""Public links: the base URL a phone can reach, and invitation URLs."""
+"""Public links: the one base URL a phone can reach, invitation URLs, and warnings about it.
+
+The app, the CLI, QR cards and the evidence all take their base URL from ``public_base_url``:
+STAR_SURVEY_PUBLIC_URL if set, else this machine's network address with the port the server
+runs on (the server's own port inside the app; the port ``star-survey serve`` recorded in the
+data directory for the CLI).
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import socket
 import struct
+from pathlib import Path
 from urllib.parse import urlsplit
+
+from surveys.settings import Settings
+
+PORT_FILE = "server-port"
+DEFAULT_PORT = 8501
 
 
 def _interface_addresses() -> list[str]:
@@ -46,6 +58,50 @@ def default_base_url(port: int = 8501) -> str:
 def resolve_base_url(configured: str | None, port: int = 8501) -> str:
     """Return the configured public base URL without a trailing slash, else the network one."""
     return (configured or default_base_url(port)).rstrip("/")
+
+
+def record_port(data_dir: Path, port: int) -> None:
+    """Record the port the server is started on, for links made outside the server (CLI)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / PORT_FILE).write_text(f"{int(port)}\n", encoding="ascii")
+
+
+def recorded_port(data_dir: Path) -> int | None:
+    """Return the port recorded by the last ``serve``, or None (none recorded or unreadable)."""
+    try:
+        port = int((data_dir / PORT_FILE).read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
+    return port if 0 < port < 65536 else None
+
+
+def public_base_url(settings: Settings, *, running_port: int | None = None,
+                    override: str | None = None) -> str:
+    """Return the public base URL links use: override, the setting, else network:port."""
+    configured = override or settings.base_url
+    if configured:
+        return configured.rstrip("/")
+    port = running_port or settings.port or recorded_port(settings.data_dir) or DEFAULT_PORT
+    return default_base_url(port)
+
+
+def _answers(url: str, timeout: float) -> bool:
+    """Return True when something accepts a TCP connection at the URL's host and port."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        with socket.create_connection((parts.hostname or "", port), timeout=timeout):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
+def link_warnings(url: str, timeout: float = 1.0) -> list[str]:
+    """Return what is wrong with a public base URL: 'loopback', 'unreachable' (or nothing)."""
+    found = ["loopback"] if is_loopback_url(url) else []
+    if not _answers(url, timeout):
+        found.append("unreachable")
+    return found
 
 
 def is_loopback_url(url: str) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.errors import HeaderParseError
 from email.message import EmailMessage
 from functools import partial
 
@@ -19,11 +20,19 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from surveys.access import Actor, require_write
+from surveys.audit import record_change
 from surveys.context import Context
 from surveys.db import read_session, run_write
-from surveys.links import resolve_base_url
+from surveys.links import public_base_url
 from surveys.mail_message import MailFacts, build_message
-from surveys.mailer import deliver, error_text, is_permanent, parse_smtp_url, smtp_connection
+from surveys.mailer import (
+    STEP_FACTOR,
+    deliver,
+    error_text,
+    is_permanent,
+    parse_smtp_url,
+    smtp_connection,
+)
 from surveys.models import (
     Campaign,
     Invitation,
@@ -145,7 +154,7 @@ class _Server:
         if self._server is None:
             self._manager = smtp_connection(self.config)
             self._server = self._manager.__enter__()
-        deliver(self._server, message)
+        deliver(self._server, message, self.config.timeout * STEP_FACTOR)
 
     def close(self) -> None:
         """Quit the connection, if any (errors while quitting are ignored)."""
@@ -157,7 +166,8 @@ class _Server:
                 pass
 
 
-PER_MESSAGE = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+PER_MESSAGE = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
+               smtplib.SMTPNotSupportedError)  # refusals of one message; the connection stays
 
 
 def send_due(ctx: Context, *, now: datetime | None = None, wave_id: int | None = None,
@@ -171,7 +181,7 @@ def send_due(ctx: Context, *, now: datetime | None = None, wave_id: int | None =
     """
     server = _Server(ctx)
     now = now or utcnow()
-    base_url = resolve_base_url(ctx.settings.base_url, ctx.settings.port)
+    base_url = public_base_url(ctx.settings)
     report = SendReport()
     with read_session(ctx.engine) as session:
         ids = due_recipients(session, now, wave_id=wave_id, limit=limit)
@@ -188,17 +198,24 @@ def send_due(ctx: Context, *, now: datetime | None = None, wave_id: int | None =
                 report.skipped += 1
                 continue
             error: BaseException | None = None
-            message = build_message(facts, sender=server.config.sender, to=recipient.address)
+            connection_lost, message_id = False, ""
             try:
-                server.send(message)
-            except (smtplib.SMTPException, OSError) as exc:
-                error = exc
-            connection_lost = error is not None and not isinstance(error, PER_MESSAGE)
+                message = build_message(facts, sender=server.config.sender, to=recipient.address)
+                message_id = str(message["Message-ID"])
+            except (ValueError, TypeError, IndexError, HeaderParseError) as exc:
+                error = exc  # an address no server could take (stored before it was checked)
+            else:
+                try:
+                    server.send(message)
+                except (smtplib.SMTPException, OSError) as exc:
+                    error, connection_lost = exc, not isinstance(exc, PER_MESSAGE)
+                except ValueError as exc:  # smtplib refusing what it cannot encode
+                    error = exc
+            retry = isinstance(error, smtplib.SMTPException | OSError) and (
+                connection_lost or not is_permanent(error))
             status = run_write(ctx.engine, partial(
-                _record, recipient_id=recipient_id, now=now, error=error,
-                retry=error is not None and (connection_lost or not is_permanent(error)),
-                message_id=str(message["Message-ID"]), backoff=backoff,
-                max_attempts=max_attempts))
+                _record, recipient_id=recipient_id, now=now, error=error, retry=retry,
+                message_id=message_id, backoff=backoff, max_attempts=max_attempts))
             report.sent += status == SENT
             report.failed += status == FAILED
             report.retrying += status == QUEUED
@@ -222,4 +239,7 @@ def retry_failed(*, session: Session, actor: Actor, wave_id: int) -> int:
         recipient.requested_by = actor.username[:200]
         session.add(recipient)
     session.flush()
+    if failed:
+        record_change(session, actor, "wave_retry", "outreach_wave", wave_id, wave.provider_id,
+                      None, {"queued_again": [r.client_id for r in failed]})
     return len(failed)

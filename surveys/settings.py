@@ -14,11 +14,11 @@ class Settings:
     """Configuration of one installation."""
 
     db_url: str = DEFAULT_DB_URL
-    base_url: str | None = None
+    base_url: str | None = None  # STAR_SURVEY_PUBLIC_URL (old name STAR_SURVEY_BASE_URL)
     data_dir: Path = Path("data")
     signing_key: str | None = None
     link_secret: str | None = None
-    port: int = 8501
+    port: int | None = None  # STAR_SURVEY_PORT: the port this server runs on (set by serve)
     session_minutes: int = 30  # workspace sign-in expires after this much inactivity
     tsa_urls: tuple[str, ...] = ()  # RFC 3161 TSAs that anchor the chain heads (one token each)
     tsa_roots: tuple[Path, ...] = ()  # PEM files of the TSA roots tokens must chain to
@@ -59,11 +59,11 @@ def get_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ) if env is None else env
     return Settings(
         db_url=env.get("STAR_SURVEY_DB") or DEFAULT_DB_URL,
-        base_url=env.get("STAR_SURVEY_BASE_URL") or None,
+        base_url=env.get("STAR_SURVEY_PUBLIC_URL") or env.get("STAR_SURVEY_BASE_URL") or None,
         data_dir=Path(env.get("STAR_SURVEY_DATA_DIR") or "data"),
         signing_key=env.get("STAR_SURVEY_SIGNING_KEY") or None,
         link_secret=env.get("STAR_SURVEY_LINK_SECRET") or None,
-        port=int(env.get("STAR_SURVEY_PORT") or 8501),
+        port=int(env["STAR_SURVEY_PORT"]) if env.get("STAR_SURVEY_PORT") else None,
         session_minutes=int(env.get("STAR_SURVEY_SESSION_MINUTES") or 30),
         tsa_urls=_list(env.get("STAR_SURVEY_TSA_URL")),
         tsa_roots=tuple(Path(p) for p in _list(env.get("STAR_SURVEY_TSA_ROOTS"))),

@@ -7,9 +7,18 @@ from pathlib import Path
 
 import typer
 
-from cli.commands.common import ACTOR, JsonOption, context, emit, read, read_import_file, write, write_output
+from cli.commands.common import (
+    ACTOR,
+    JsonOption,
+    context,
+    emit,
+    public_base,
+    read,
+    read_import_file,
+    write,
+    write_output,
+)
 from surveys.clock import beijing_today
-from surveys.links import is_loopback_url, resolve_base_url
 
 campaign_app = typer.Typer(help="Annual callback campaigns (年度回访).", no_args_is_help=True)
 response_app = typer.Typer(help="Responses (paper forms).", no_args_is_help=True)
@@ -17,7 +26,8 @@ response_app = typer.Typer(help="Responses (paper forms).", no_args_is_help=True
 ProviderOpt = typer.Option(..., "--provider", help="Provider id.")
 YearOpt = typer.Option(..., "--year", help="Campaign year (YYYY).")
 BaseUrlOpt = typer.Option(None, "--base-url", help="Public base URL (default: "
-                          "STAR_SURVEY_BASE_URL, else this machine's network address).")
+                          "STAR_SURVEY_PUBLIC_URL, else this machine's network address and "
+                          "the port `serve` runs on).")
 
 
 @campaign_app.command("open")
@@ -79,11 +89,7 @@ def links(provider: int = ProviderOpt, year: int = YearOpt,
     """Print each invited client's form link."""
     from surveys import invitations
 
-    ctx = context()
-    base = resolve_base_url(base_url or ctx.settings.base_url, ctx.settings.port)
-    if is_loopback_url(base):
-        typer.echo(f"警告 / warning: {base} is a loopback address; phones cannot open it",
-                   err=True)
+    base = public_base(base_url)
     rows = read(lambda c, s: invitations.list_links(session=s, actor=ACTOR,
                                                     secret=c.link_secret, provider_id=provider,
                                                     year=year, base_url=base))

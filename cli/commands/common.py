@@ -50,6 +50,21 @@ def read(work: Callable[[Context, Session], T]) -> T:
         return work(ctx, session)
 
 
+def public_base(override: str | None = None) -> str:
+    """Return the public base URL links use, warning on stderr when phones cannot reach it."""
+    from surveys.links import link_warnings, public_base_url
+
+    base = public_base_url(context().settings, override=override)
+    problems = link_warnings(base)
+    if "loopback" in problems:
+        complain(f"警告 / warning: {base} 是本机回环地址，手机无法打开 / is a loopback address; "
+                 "phones cannot open it (set STAR_SURVEY_PUBLIC_URL)")
+    if "unreachable" in problems:
+        complain(f"警告 / warning: {base} 上没有服务在运行，链接打不开 / no server answers at "
+                 f"{base}; start it (star-survey serve) or set STAR_SURVEY_PUBLIC_URL")
+    return base
+
+
 def emit(value: Any, as_json: bool, text: str | None = None) -> None:
     """Print value as JSON, or the given text (default: the value itself).
 

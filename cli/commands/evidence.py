@@ -6,15 +6,15 @@ from pathlib import Path
 
 import typer
 
-from cli.commands.common import ACTOR, JsonOption, context, emit, read, read_file
-from surveys.links import resolve_base_url
+from cli.commands.common import ACTOR, JsonOption, context, emit, public_base, read, read_file
 
 
 def export(provider: int = typer.Option(..., "--provider", help="Provider id."),
            year: int = typer.Option(..., "--year", help="Campaign year (YYYY)."),
            out: Path = typer.Option(..., "--out", help="The bundle to write (.zip)."),
-           base_url: str | None = typer.Option(None, "--base-url", help="Public base URL of "
-                                               "the verification page (default: configured)."),
+           base_url: str | None = typer.Option(
+               None, "--base-url", help="Public base URL of the verification page (default: "
+               "STAR_SURVEY_PUBLIC_URL, else the served port)."),
            as_json: bool = JsonOption) -> None:
     """Write a provider-year's evidence bundle (PDF, spreadsheets, scans, signed manifest)."""
     from analytics.evidence_bundle import build_bundle
@@ -22,7 +22,7 @@ def export(provider: int = typer.Option(..., "--provider", help="Provider id."),
     from surveys.anchoring import anchor_now
 
     ctx = context()
-    base = resolve_base_url(base_url or ctx.settings.base_url, ctx.settings.port)
+    base = public_base(base_url)
     anchored = anchor_now(engine=ctx.engine, settings=ctx.settings, provider_id=provider)
     if anchored.configured and not anchored.ok:
         typer.echo(f"警告 / warning: {anchored.message()}", err=True)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from cli.commands.common import ACTOR, JsonOption, complain, context, emit, read, write
+from cli.commands.common import ACTOR, JsonOption, complain, emit, public_base, read, write
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -39,14 +39,6 @@ def _only_provider() -> int:
         _refuse(f"请用 --provider 指定服务单位 / name the provider with --provider "
                 f"({len(found)} providers)")
     return found[0]
-
-
-def _base_url() -> str:
-    """Return the public base URL the printed links use."""
-    from surveys.links import resolve_base_url
-
-    settings = context().settings
-    return resolve_base_url(settings.base_url, settings.port)
 
 
 @link_app.command("revoke")
@@ -107,7 +99,7 @@ def link_reissue(client: int | None = ClientOpt, year: int = YearOpt, every: boo
         return found.name, token
 
     name, token = write(work)
-    url = invitation_url(_base_url(), token)
+    url = invitation_url(public_base(), token)
     emit({"client_id": client, "client": name, "year": year, "url": url}, as_json,
          f"已重新生成 / reissued: {name} (client {client}) {year}: {url} "
          "（旧链接已失效 / the old link no longer works）")

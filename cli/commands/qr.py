@@ -6,24 +6,19 @@ from pathlib import Path
 
 import typer
 
-from cli.commands.common import ACTOR, JsonOption, context, emit, read
-from surveys.links import is_loopback_url, resolve_base_url
+from cli.commands.common import ACTOR, JsonOption, emit, public_base, read
 
 
 def qr(provider: int = typer.Option(..., "--provider", help="Provider id."),
        year: int = typer.Option(..., "--year", help="Campaign year (YYYY)."),
        out: Path = typer.Option(..., "--out", help="Folder for the PNGs and qr-sheet.pdf."),
        base_url: str | None = typer.Option(None, "--base-url", help="Public base URL (default: "
-                                           "STAR_SURVEY_BASE_URL, else the network address)."),
+                                           "STAR_SURVEY_PUBLIC_URL, else the served port)."),
        as_json: bool = JsonOption) -> None:
     """Write one QR PNG per invited client and qr-sheet.pdf (A4 cut-out cards)."""
     from surveys.qr import SHEET_NAME, campaign_cards, png_names, qr_png, qr_sheet_pdf
 
-    ctx = context()
-    base = resolve_base_url(base_url or ctx.settings.base_url, ctx.settings.port)
-    if is_loopback_url(base):
-        typer.echo(f"警告 / warning: {base} 是本机地址，手机无法打开 / is a loopback address; "
-                   "phones cannot open it", err=True)
+    base = public_base(base_url)
     cards = read(lambda c, s: campaign_cards(session=s, actor=ACTOR, secret=c.link_secret,
                                              provider_id=provider, year=year, base_url=base))
     out.mkdir(parents=True, exist_ok=True)

@@ -51,6 +51,10 @@ def serve(port: int = typer.Option(8501, help="Port to listen on."),
         sys.executable, "-m", "web_server",  # survey_app.py, static files compressed
         "--server.port", str(port), "--server.address", address,
     ]
+    from surveys.links import record_port
+    from surveys.settings import get_settings
+
+    record_port(get_settings().data_dir, port)  # links made by the CLI use this port
     env = {**os.environ, "STAR_SURVEY_PORT": str(port)}
     raise typer.Exit(subprocess.call(command, env=env))
 

@@ -29,4 +29,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli_reopen_set_closes": ("同时修改截止日期", "Also change the closing date"),
     "cli_reopen_button": ("重新开启", "Reopen"),
     "cli_reopened": ("回访已重新开启。", "The campaign was reopened."),
+    "cli_link_loopback": ("链接地址 {url} 是本机回环地址，用户单位的手机无法打开。请设置 "
+                          "STAR_SURVEY_PUBLIC_URL（对外的网址）。",
+                          "Links point at {url}, a loopback address clients' phones cannot open. "
+                          "Set STAR_SURVEY_PUBLIC_URL (the public address)."),
+    "cli_link_unreachable": ("链接地址 {url} 上没有服务在运行，用户单位打不开链接和二维码。请检查 "
+                             "STAR_SURVEY_PUBLIC_URL 或服务的端口。",
+                             "No server answers at {url}: clients cannot open the links and QR "
+                             "codes. Check STAR_SURVEY_PUBLIC_URL or the server's port."),
 }

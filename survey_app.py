@@ -25,6 +25,7 @@ WORKSPACE = (  # (file, title key, url path); a page appears once its file exist
     ("pages/drilldown.py", "nav_drilldown", "details"),
     ("pages/clients.py", "nav_clients", "clients"),
     ("pages/campaigns.py", "nav_campaigns", "campaigns"),
+    ("pages/outreach.py", "outreach_nav", "outreach"),
     ("pages/paper.py", "nav_paper", "paper"),
     ("pages/evidence.py", "nav_evidence", "evidence"),
     ("pages/providers.py", "nav_providers", "providers"),

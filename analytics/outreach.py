@@ -18,6 +18,7 @@ INVITATION = Invitation.__table__  # type: ignore[attr-defined]
 WAVE = OutreachWave.__table__  # type: ignore[attr-defined]
 RATE_COLUMNS = ["day", "answered", "invited", "rate"]
 WAVE_COLUMNS = ["wave", "at", "day", "selection", "channel", "recipients", "created_by", "label"]
+MIN_DAYS = 7
 MAX_DAYS = 800  # a campaign year and its grace period; older starts are cut to this
 
 
@@ -76,6 +77,7 @@ def response_rate(*, session: Session, actor: Actor, provider_id: int, year: int
     start = min(beijing_today(m) for m in moments)
     end = max(start, min(today or beijing_today(), campaign.closes),
               *[beijing_today(m) for m in moments])
+    start = min(start, end - timedelta(days=MIN_DAYS - 1))  # a week at least: days readable
     rates = rate_frame(firsts, invited, start, end)
     wave_rows = [{"wave": number, "at": pd.Timestamp(beijing_now(w["created_at"]).replace(tzinfo=None)),
                   "day": pd.Timestamp(beijing_today(w["created_at"])),

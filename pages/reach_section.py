@@ -7,16 +7,24 @@ import streamlit as st
 from pages.common import app_context, t
 from pages.ws import can_write, show_failure
 from surveys.access import Actor
+from surveys.clock import beijing_today
 from surveys.db import read_session
 from surveys.errors import SurveyError
+from surveys.letters import LETTERS_NAME, campaign_letters, letters_pdf
 from surveys.links import public_base_url
 from surveys.messages import XLSX_MIME, campaign_messages, export_messages, sms_rows
 
 
 def reach_section(actor: Actor, provider_id: int, year: int) -> None:
-    """Render message downloads and per-client texts for writers of the provider (else nothing)."""
+    """Render message downloads, per-client texts and letters for writers (else nothing)."""
     if not can_write(actor, provider_id):  # links are credentials
         return
+    messages_part(actor, provider_id, year)
+    letters_button(actor, provider_id, year)
+
+
+def messages_part(actor: Actor, provider_id: int, year: int) -> None:
+    """Render the SMS downloads and one copyable message per client."""
     ctx = app_context()
     base_url = public_base_url(ctx.settings, running_port=int(st.get_option("server.port")))
     st.subheader(t("reach_messages"))
@@ -53,3 +61,27 @@ def reach_section(actor: Actor, provider_id: int, year: int) -> None:
     chosen = by_id.get(pick, found[0])
     st.caption(t("reach_copy_help").format(n=len(chosen.text)))
     st.code(chosen.text, language=None, wrap_lines=True)
+
+
+def letters_button(actor: Actor, provider_id: int, year: int) -> None:
+    """Render the button that makes the letters PDF, then its download."""
+    ctx = app_context()
+    st.subheader(t("reach_letters"))
+    st.caption(t("reach_letters_help"))
+    if st.button(t("reach_letters_prepare"), key="reach_letters_prepare"):
+        base_url = public_base_url(ctx.settings,
+                                   running_port=int(st.get_option("server.port")))
+        try:
+            with read_session(ctx.engine) as session:
+                found = campaign_letters(session=session, actor=actor, secret=ctx.link_secret,
+                                         provider_id=provider_id, year=year, base_url=base_url)
+        except SurveyError as exc:
+            show_failure(exc)
+            return
+        with st.spinner(t("reach_letters_making")):
+            st.session_state["reach_letters"] = (provider_id, year,
+                                                 letters_pdf(found, today=beijing_today()))
+    made = st.session_state.get("reach_letters")
+    if made and made[:2] == (provider_id, year):
+        st.download_button(t("reach_letters_download"), data=made[2], file_name=LETTERS_NAME,
+                           mime="application/pdf", key="reach_letters_download", type="primary")

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import streamlit as st
 from sqlmodel import Session
 
 from pages.auth import sign_out, sso_enabled
-from pages.common import app_context, t
+from pages.common import app_context, current_lang, t
 from surveys.access import Actor, can_write_provider
 from surveys.clock import beijing_today
 from surveys.db import read_session, run_write
 from surveys.demo import load_demo
 from surveys.errors import SurveyError, ValidationFailed
+from surveys.field_labels import failure_rows
 from surveys.providers import list_providers
+from surveys.tabular import Column
 from surveys.text import markdown_literal
 
 T = TypeVar("T")
@@ -74,15 +76,18 @@ def can_write(actor: Actor, provider_id: int) -> bool:
     return can_write_provider(actor, provider_id)
 
 
+def failure_table(exc: ValidationFailed, columns: Sequence[Column] = ()) -> list[dict[str, str]]:
+    """Return a refused input's errors as table rows: row, the field's label, the problem."""
+    return [{t("ws_col_row"): "" if row is None else str(row), t("ws_col_field"): label,
+             t("ws_col_problem"): problem}
+            for row, label, problem in failure_rows(exc, current_lang(), columns)]
+
+
 def show_failure(exc: SurveyError) -> None:
     """Render a refused action: every bad field (and row) in a table, or the message."""
     if isinstance(exc, ValidationFailed):
         st.error(t("ws_input_rejected"))
-        lang_en = st.session_state.get("lang") == "en"
-        st.dataframe(
-            [{t("ws_col_row"): e.row if e.row is not None else "", t("ws_col_field"): e.field,
-              t("ws_col_problem"): e.en if lang_en else e.zh} for e in exc.errors],
-            hide_index=True, width="stretch")
+        st.dataframe(failure_table(exc), hide_index=True, width="stretch")
     else:
         st.error(literal(str(exc)))
 

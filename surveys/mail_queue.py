@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.errors import HeaderParseError
 from email.message import EmailMessage
 from functools import partial
 
@@ -157,7 +158,8 @@ class _Server:
                 pass
 
 
-PER_MESSAGE = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+PER_MESSAGE = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
+               smtplib.SMTPNotSupportedError)  # refusals of one message; the connection stays
 
 
 def send_due(ctx: Context, *, now: datetime | None = None, wave_id: int | None = None,
@@ -188,17 +190,24 @@ def send_due(ctx: Context, *, now: datetime | None = None, wave_id: int | None =
                 report.skipped += 1
                 continue
             error: BaseException | None = None
-            message = build_message(facts, sender=server.config.sender, to=recipient.address)
+            connection_lost, message_id = False, ""
             try:
-                server.send(message)
-            except (smtplib.SMTPException, OSError) as exc:
-                error = exc
-            connection_lost = error is not None and not isinstance(error, PER_MESSAGE)
+                message = build_message(facts, sender=server.config.sender, to=recipient.address)
+                message_id = str(message["Message-ID"])
+            except (ValueError, TypeError, IndexError, HeaderParseError) as exc:
+                error = exc  # an address no server could take (stored before it was checked)
+            else:
+                try:
+                    server.send(message)
+                except (smtplib.SMTPException, OSError) as exc:
+                    error, connection_lost = exc, not isinstance(exc, PER_MESSAGE)
+                except ValueError as exc:  # smtplib refusing what it cannot encode
+                    error = exc
+            retry = isinstance(error, smtplib.SMTPException | OSError) and (
+                connection_lost or not is_permanent(error))
             status = run_write(ctx.engine, partial(
-                _record, recipient_id=recipient_id, now=now, error=error,
-                retry=error is not None and (connection_lost or not is_permanent(error)),
-                message_id=str(message["Message-ID"]), backoff=backoff,
-                max_attempts=max_attempts))
+                _record, recipient_id=recipient_id, now=now, error=error, retry=retry,
+                message_id=message_id, backoff=backoff, max_attempts=max_attempts))
             report.sent += status == SENT
             report.failed += status == FAILED
             report.retrying += status == QUEUED

@@ -7,6 +7,7 @@ import threading
 
 from surveys.context import Context
 from surveys.mail_queue import SendReport, send_due
+from surveys.mailer import MailNotConfigured
 
 log = logging.getLogger(__name__)
 INTERVAL = 5.0  # seconds between two looks at the queue (a poke wakes the thread at once)
@@ -28,10 +29,16 @@ class MailWorker:
 
     def _run(self) -> None:
         """Send what is due, then wait; a failure is logged, never fatal."""
+        warned = False
         while not self._stop.is_set():
             try:
                 self.last = send_due(self.ctx)
-            except Exception:  # a database outage or a setting made unusable
+                warned = False
+            except MailNotConfigured as exc:  # said once, not every few seconds
+                if not warned:
+                    log.warning("mail worker: %s", exc)
+                warned = True
+            except Exception:  # a database outage
                 log.exception("mail worker")
             self._wake.wait(self.interval)
             self._wake.clear()

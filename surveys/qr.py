@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import qrcode
 from fpdf import FPDF
@@ -14,6 +15,8 @@ from qrcode.constants import ERROR_CORRECT_M
 from sqlmodel import Session
 
 from surveys.access import Actor, require_write
+from surveys.campaigns import get_campaign
+from surveys.invitation_text import deadline_text
 from surveys.invitations import list_links
 from surveys.pdf_fonts import add_cjk_font
 from surveys.providers import get_provider
@@ -41,6 +44,8 @@ class QrCard:
     year: int
     url: str
     client_id: int = 0
+    closes: date | None = None  # reachA: the deadline and the provider's phone on the card
+    phone: str = ""
 
 
 def qr_png(url: str, *, box_size: int = 10, border: int = 4,
@@ -87,10 +92,12 @@ def campaign_cards(
     """Return a card for every invited client whose link is not revoked (writers only)."""
     require_write(actor, provider_id)
     provider = get_provider(session=session, actor=actor, provider_id=provider_id)
+    closes = get_campaign(session=session, actor=actor, provider_id=provider_id, year=year).closes
     rows = list_links(session=session, actor=actor, secret=secret, provider_id=provider_id,
                       year=year, base_url=base_url)
     return [QrCard(provider=provider.name, client=str(row["client"]), year=year,
-                   url=str(row["url"]), client_id=int(str(row["client_id"])))
+                   url=str(row["url"]), client_id=int(str(row["client_id"])), closes=closes,
+                   phone=provider.phone)
             for row in rows]
 
 
@@ -103,6 +110,13 @@ def _fit_font(pdf: FPDF, family: str, text: str, width: float, size: float,
             return
         size -= 0.5
     pdf.set_font(family, style, minimum)
+
+
+def card_footer(card: QrCard) -> str:
+    """Return the card's last line: the deadline and the provider's phone (what is known)."""
+    parts = [f"请于{deadline_text(card.closes)}前填写" if card.closes else "",
+             f"咨询电话 {card.phone}" if card.phone else ""]
+    return "　".join(part for part in parts if part)
 
 
 def _draw_card(pdf: FPDF, family: str, card: QrCard, x: float, y: float) -> None:
@@ -129,6 +143,11 @@ def _draw_card(pdf: FPDF, family: str, card: QrCard, x: float, y: float) -> None
     pdf.set_xy(x + 4, y + 79.5)
     _fit_font(pdf, family, INSTRUCTION_ZH, inner, 9)
     pdf.cell(inner, 5, INSTRUCTION_ZH, align="C")
+    footer = card_footer(card)
+    if footer:
+        pdf.set_xy(x + 4, y + 85)
+        _fit_font(pdf, family, footer, inner, 9, minimum=5, style="B")
+        pdf.cell(inner, 5, footer, align="C")
 
 
 def qr_sheet_pdf(cards: Sequence[QrCard]) -> bytes:

@@ -42,6 +42,64 @@ def test_help_loads_no_heavy_module(args: tuple[str, ...]) -> None:
     assert _loaded_by(*args) == []
 
 
+MODULES_PROBE = """
+import json, runpy, sys
+sys.argv = ["star-survey"] + ARGS
+try:
+    runpy.run_module("cli", run_name="__main__")
+except SystemExit:
+    pass
+print("MODULES=" + json.dumps(sorted(sys.modules)))
+"""
+
+
+def _modules_after(*args: str) -> set[str]:
+    """Return sys.modules after `python -m cli ARGS` ran in a fresh interpreter."""
+    code = MODULES_PROBE.replace("ARGS", repr(list(args)))
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
+    line = [x for x in done.stdout.splitlines() if x.startswith("MODULES=")]
+    assert line, done.stderr
+    return set(json.loads(line[-1].removeprefix("MODULES=")))
+
+
+def test_python_dash_m_cli_help_imports_no_database_pdf_or_excel_module() -> None:
+    loaded = {name.split(".")[0] for name in _modules_after("--help")}
+    assert not loaded & {"sqlmodel", "sqlalchemy", "fpdf", "openpyxl", "pandas", "analytics"}
+
+
+@pytest.mark.parametrize(("args", "modules"), [
+    (("--help",), set()),
+    ((), set()),
+    (("link", "--help"), {"link"}),
+    (("campaign", "open", "--help"), {"campaign"}),
+    (("report", "--help"), {"reporting"}),
+])
+def test_command_modules_are_imported_only_when_their_command_runs(
+    args: tuple[str, ...], modules: set[str]
+) -> None:
+    loaded = {name.split(".")[2] for name in _modules_after(*args)
+              if name.startswith("cli.commands.")} - {"common"}
+    assert loaded == modules
+
+
+def test_the_lazy_command_table_matches_what_the_modules_register() -> None:
+    import importlib
+
+    import typer
+    from typer.main import get_group
+
+    from cli.main import COMMANDS
+
+    registered: dict[str, tuple[str, str]] = {}
+    for module in sorted({module for module, _help in COMMANDS.values()}):
+        holder = typer.Typer()
+        importlib.import_module(f"cli.commands.{module}").register(holder)
+        for name, command in get_group(holder).commands.items():
+            registered[name] = (module, (command.help or "").strip().splitlines()[0])
+    assert registered == COMMANDS
+
+
 def test_python_dash_m_cli_prints_help() -> None:
     done = subprocess.run([sys.executable, "-m", "cli", "--help"], cwd=ROOT, capture_output=True,
                           text=True, check=False)

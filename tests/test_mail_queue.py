@@ -7,6 +7,7 @@ import io
 import re
 import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -17,6 +18,7 @@ from surveys.access import SYSTEM, Actor
 from surveys.anchor_queries import as_utc
 from surveys.context import Context
 from surveys.db import read_session, run_write
+from surveys.errors import PermissionDenied
 from surveys.invitations import resolve_token
 from surveys.mail_queue import retry_failed, send_due
 from surveys.mailer import MailNotConfigured
@@ -204,3 +206,38 @@ def test_two_senders_at_once_send_each_message_once(ctx: Context,
 def test_e_mail_off_is_said_plainly(ctx: Context) -> None:
     with pytest.raises(MailNotConfigured, match="STAR_SURVEY_SMTP_URL"):
         send_due(ctx)
+
+
+def test_an_unusable_stored_address_fails_alone(ctx: Context, smtp_server: SmtpServer  # noqa: F811
+                                                ) -> None:
+    provider_id, ids = outreach_campaign(ctx)
+    wave_id = wave(ctx, provider_id)
+
+    def corrupt(s: Any) -> None:  # addresses stored before any check (an old import, by hand)
+        for name, address in (("甲医院", "bad address@client.test"), ("乙银行", "张三@client.test")):
+            row = s.exec(select(WaveRecipient).where(WaveRecipient.client_id == ids[name])).one()
+            row.address = address
+            s.add(row)
+    run_write(ctx.engine, corrupt)
+    report = send_due(mail_ctx(ctx, smtp_server.url))
+    assert (report.sent, report.failed, report.retrying) == (1, 2, 0)
+    assert [r.rcpt_tos for r in smtp_server.handler.received] == [["bing@client.test"]]
+    with read_session(ctx.engine) as s:
+        rows = {r.client: (r.status, bool(r.last_error))
+                for r in wave_recipients(session=s, actor=SYSTEM, wave_id=wave_id)}
+    assert rows["甲医院"] == ("failed", True) and rows["乙银行"] == ("failed", True)
+
+
+def test_staff_of_another_provider_read_no_wave_or_log(ctx: Context) -> None:
+    provider_id, _ids = outreach_campaign(ctx)
+    wave_id = wave(ctx, provider_id)
+    stranger = Actor("stranger", "staff", provider_id + 100)
+    with read_session(ctx.engine) as s:
+        for read in (lambda: wave_progress(session=s, actor=stranger, wave_id=wave_id),
+                     lambda: wave_recipients(session=s, actor=stranger, wave_id=wave_id),
+                     lambda: send_log(session=s, actor=stranger, provider_id=provider_id)):
+            with pytest.raises(PermissionDenied):
+                read()
+    with pytest.raises(PermissionDenied):
+        run_write(ctx.engine, lambda s: retry_failed(session=s, actor=Actor(
+            "assessor", "assessor"), wave_id=wave_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from surveys.access import SYSTEM
 from surveys.context import Context
@@ -37,3 +38,12 @@ def test_the_worker_sends_a_queued_wave_in_the_background(ctx: Context,
     with read_session(ctx.engine) as s:
         assert wave_progress(session=s, actor=SYSTEM, wave_id=wave_id) == {"sent": 3,
                                                                            "no_address": 1}
+
+
+def test_an_unusable_setting_is_logged_once(ctx: Context, caplog: Any) -> None:
+    worker = start_mail_worker(mail_ctx(ctx, "http://not-smtp.example"), interval=0.01)
+    assert worker is not None
+    time.sleep(0.5)
+    worker.stop(timeout=10)
+    warnings = [r for r in caplog.records if "STAR_SURVEY_SMTP_URL" in r.getMessage()]
+    assert len(warnings) == 1 and warnings[0].levelname == "WARNING"

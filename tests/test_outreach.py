@@ -46,3 +46,4 @@ def test_response_rate_from_the_database_with_waves(ctx: Context) -> None:
     assert list(waves["wave"]) == [1, 2] and list(waves["recipients"]) == [4, 3]
     assert list(waves["channel"]) == ["email", "print"]
     assert rates["day"].is_monotonic_increasing and rates["day"].is_unique
+    assert len(rates) >= 7 and rates["rate"].iloc[0] == 0.0  # a week at least

@@ -58,3 +58,13 @@ def test_assessors_see_no_messages(workspace: tuple[Context, int]) -> None:
     assert not at.exception
     assert not at.get("download_button") and not at.code
     assert "reach_pick" not in {s.key for s in at.selectbox}
+
+
+def test_staff_download_the_letters_pdf(workspace: tuple[Context, int]) -> None:
+    ctx, pid = workspace
+    at = signed_in(AppTest.from_file(PAGE, default_timeout=60), ctx, "staff-a", "staff",
+                   pid).run()
+    assert "reach_letters_download" not in {d.key for d in at.get("download_button")}
+    at.button(key="reach_letters_prepare").click().run()
+    assert not at.exception
+    assert "reach_letters_download" in {d.key for d in at.get("download_button")}

@@ -229,18 +229,18 @@ def test_paper_form_is_validated_and_stored_with_its_scan(workspace: Context) ->
     factories.open_campaign(workspace, provider, 2026)
     at = page(signed_in(app(), workspace, "staff-a", "staff", provider), "pages/paper.py")
     assert not at.exception
-    form = f"ws_paper_2026_{client}"
-    at.file_uploader(key="ws_paper_scan").upload("scan.png", b"not an image", "image/png")
+    form = f"ws_paper_2026_{client}_0"
+    at.file_uploader(key=f"{form}_scan").upload("scan.png", b"not an image", "image/png")
     submit_form(at, form)
     at.run()
     assert not at.exception
     fields = set(at.dataframe[-1].value.iloc[:, 1])
-    assert {"item1", "signer_name", "scan"} <= fields
+    assert {"1. 服务业务管理能力", "签字人姓名", "纸质表扫描件"} <= fields, fields
     for no, score in enumerate(factories.scores_for_total(92), start=1):
-        at.number_input(key=f"ws_paper_item{no}").set_value(score)
-    at.date_input(key="ws_paper_date").set_value(date(2026, 6, 1))
-    at.text_input(key="ws_paper_signer").input("周杰")
-    at.file_uploader(key="ws_paper_scan").upload("scan.png", _png(), "image/png")
+        at.number_input(key=f"{form}_item{no}").set_value(score)
+    at.date_input(key=f"{form}_date").set_value(date(2026, 6, 1))
+    at.text_input(key=f"{form}_signer").input("周杰")
+    at.file_uploader(key=f"{form}_scan").upload("scan.png", _png(), "image/png")
     submit_form(at, form)
     at.run()
     assert not at.exception

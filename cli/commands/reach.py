@@ -50,6 +50,23 @@ def messages(provider: int = typer.Option(..., "--provider", help="Provider id."
                              for m in left_out]}, as_json, "\n".join(lines))
 
 
+def letters(provider: int = typer.Option(..., "--provider", help="Provider id."),
+            year: int = typer.Option(..., "--year", help="Campaign year (YYYY)."),
+            out: Path = typer.Option(..., "--out", help="The PDF to write (letters.pdf)."),
+            base_url: str | None = BaseUrlOption, as_json: bool = JsonOption) -> None:
+    """Write one A4 invitation letter per invited client (QR code, link, deadline, contact)."""
+    from surveys.clock import beijing_today
+    from surveys.letters import campaign_letters, letters_pdf
+
+    base = _base_url(base_url)
+    found = read(lambda c, s: campaign_letters(session=s, actor=ACTOR, secret=c.link_secret,
+                                               provider_id=provider, year=year, base_url=base))
+    write_output(out, letters_pdf(found, today=beijing_today()))
+    emit({"out": str(out), "letters": len(found)}, as_json,
+         f"{len(found)} 封邀请函已写入 / letters written to {out}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the messages and letters commands to the app."""
     app.command("messages")(messages)
+    app.command("letters")(letters)

@@ -21,4 +21,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reach_copy_help": ("{n} 个字；点右上角的复制按钮，粘贴到微信或短信",
                         "{n} characters; use the copy button at the top right, paste into WeChat "
                         "or SMS"),
+    "reach_letters": ("邀请函（打印）", "Invitation letters (print)"),
+    "reach_letters_help": ("每个用户单位一页 A4：二维码、链接、截止日期、联系人和电话",
+                           "One A4 page per client: QR code, link, deadline, contact and phone"),
+    "reach_letters_prepare": ("生成邀请函 PDF", "Make the letters PDF"),
+    "reach_letters_making": ("正在生成邀请函…", "Making the letters…"),
+    "reach_letters_download": ("下载邀请函 PDF", "Download the letters PDF"),
 }

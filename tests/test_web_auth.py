@@ -69,6 +69,14 @@ def watch_session_ids(page: Any) -> list[str]:
     return found
 
 
+def wait_until(page: Any, found: list[str], timeout: float = 20) -> list[str]:
+    """Return found once it holds something (frames arrive while Playwright waits)."""
+    deadline = time.monotonic() + timeout
+    while not found and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    return found
+
+
 def sign_in(page: Any, base: str) -> None:
     """Sign in through the login form as a person would."""
     from playwright.sync_api import expect
@@ -147,8 +155,7 @@ def test_a_session_id_replayed_from_another_browser_resumes_nothing(
             sign_in(victim, base)
             victim.get_by_role("link", name="用户单位").click()
             expect(victim).to_have_url(f"{base}/clients", timeout=20000)
-            assert victim_ids
-            stolen = victim_ids[-1]
+            stolen = wait_until(victim, victim_ids)[-1]
             # The attacker's own browser, presenting the victim's session id on its websocket.
             attacker = attacker_context.new_page()
             attacker_ids = watch_session_ids(attacker)
@@ -156,7 +163,7 @@ def test_a_session_id_replayed_from_another_browser_resumes_nothing(
             attacker.goto(f"{base}/clients")
             expect(attacker.get_by_label("用户名")).to_be_visible(timeout=30000)
             expect(attacker.get_by_role("button", name="退出登录")).to_have_count(0)
-            assert attacker_ids and stolen not in attacker_ids
+            assert wait_until(attacker, attacker_ids) and stolen not in attacker_ids
             # The upload URL of the victim's session, with the attacker's own XSRF cookie.
             xsrf = next(c["value"] for c in attacker_context.cookies()
                         if c["name"] == "_streamlit_xsrf")

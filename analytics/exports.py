@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from analytics.labels import localise, table_name
 from surveys.text import spreadsheet_safe
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -76,3 +77,8 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
                     safe[column] = safe[column].map(naive_utc)
             safe.to_excel(writer, sheet_name=sheet_title(name, taken), index=False)
     return buffer.getvalue()
+
+
+def export_tables(tables: dict[str, pd.DataFrame], lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """Return the tables as downloaded: named and labelled in the language, values as read."""
+    return {table_name(name, lang): localise(frame, lang) for name, frame in tables.items()}

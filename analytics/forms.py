@@ -15,7 +15,6 @@ from sqlmodel import Session
 from analytics.trend_queries import client_forms_sql, provider_clients_sql
 from surveys.access import Actor, require_read
 from surveys.clients import get_client
-from surveys.clock import beijing_text
 from surveys.form_a1 import ITEMS
 from surveys.records import receipt_code
 from surveys.responses import get_response, response_versions
@@ -95,7 +94,7 @@ def form_detail(*, session: Session, actor: Actor, response_id: int) -> FormDeta
                               "evaluation_date": v.evaluation_date, "signer_name": v.signer_name,
                               "origin": v.origin, "entered_by": v.entered_by or (
                                   "client" if v.origin == "web" else ""),
-                              "submitted_at": beijing_text(v.submitted_at), "reason": v.reason,
+                              "submitted_at": v.submitted_at, "reason": v.reason,
                               "receipt": receipt_code(v.record_hash),
                               "record_hash": v.record_hash} for v in history])
     assert record.id is not None

@@ -10,6 +10,7 @@ here names it (``tests/test_cli_startup.py`` checks the two agree).
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -90,25 +91,61 @@ app = typer.Typer(cls=LazyGroup, help="star-survey: T/BAX Table A.1 annual clien
 
 
 @app.callback()
-def _root() -> None:
+def _root(debug: bool = typer.Option(False, "--debug", help="Show the full traceback when a "
+                                     "command fails unexpectedly.")) -> None:
     """star-survey: T/BAX Table A.1 annual client evaluations."""
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; domain errors go to stderr with exit status 1."""
+def _run(args: list[str]) -> int:
+    """Return the exit status of one command; every failure is reported in one line.
+
+    Refused input (exit 1) names every bad field; a usage error exits 2; anything unexpected
+    prints one line and exits 1, with the traceback only under ``--debug``.
+    """
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+
     from cli.commands.common import complain
     from surveys.errors import SurveyError, ValidationFailed
 
     try:
-        app(args=argv, prog_name="star-survey")
+        code = app(args=args, prog_name="star-survey", standalone_mode=False)
     except ValidationFailed as exc:
         complain("错误 / error: 输入有误，未作任何更改 / input rejected, nothing was changed")
         for error in exc.errors:
             complain(f"  - {error}")
-        sys.exit(1)
+        return 1
     except SurveyError as exc:
-        complain(f"错误 / error: {exc}")
-        sys.exit(1)
+        complain(f"错误 / error: {' '.join(str(exc).split())}")
+        return 1
+    except NoArgsIsHelpError as exc:
+        exc.show()
+        return exc.exit_code
+    except ClickException as exc:  # usage errors: unknown command or option, bad value
+        ctx = getattr(exc, "ctx", None)
+        where = f" ({ctx.command_path} --help)" if ctx is not None else ""
+        complain(f"错误 / error: {' '.join(exc.format_message().split())}{where}")
+        return exc.exit_code
+    except (KeyboardInterrupt, typer.Abort):
+        complain("已中断 / interrupted")
+        return 130
+    except Exception as exc:
+        if "--debug" in args:
+            raise
+        from cli.failures import describe
+
+        complain(f"错误 / error: {describe(exc)} (--debug 显示详情 / --debug shows details)")
+        return 1
+    return code if isinstance(code, int) else 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI and exit with its status; files it creates are owner-only (umask 077)."""
+    previous = os.umask(0o077)  # also inherited by the server `serve` starts
+    try:
+        status = _run(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        os.umask(previous)
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics.labels import cell
 from pages.common import app_context, current_actor, current_lang, language_switch, t
 from pages.ws import attempt, can_write, flash, provider_scope, show_failure, show_flash
 from surveys.client_import import COLUMNS, import_clients
@@ -29,7 +30,8 @@ with read_session(app_context().engine) as session:
     contracts = list_contracts(session=session, actor=actor, provider_id=provider_id)
 names = {int(c.id or 0): c.name for c in clients}
 st.dataframe([{t("ws_col_id"): c.id, **{t(f"ws_field_{f}"): getattr(c, f) for f in FIELDS},
-               t("ws_key_unit"): c.key_unit, t("ws_active"): c.active} for c in clients],
+               t("ws_key_unit"): cell(c.key_unit, "key_unit", current_lang()),
+               t("ws_active"): cell(c.active, "active", current_lang())} for c in clients],
              hide_index=True, width="stretch")
 st.subheader(t("ws_contracts"))
 st.dataframe([{t("ws_field_name"): names.get(k.client_id, ""), t("ws_year"): k.year,

@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from analytics.exports import csv_bytes, xlsx_bytes
+from analytics.exports import csv_bytes, export_tables, xlsx_bytes
 from analytics.trends import provider_years
-from pages.common import t
+from pages.common import current_lang, t
 from surveys.access import Actor
 from surveys.clock import beijing_today
 from surveys.providers import list_providers
@@ -37,12 +37,13 @@ def choose_provider_year(session: Session, actor: Actor) -> tuple[int, int]:
 
 
 def downloads(tables: dict[str, pd.DataFrame], stem: str) -> None:
-    """Render CSV downloads of each table and one XLSX of them all."""
+    """Render CSV downloads of each table and one XLSX of them all, in the session's language."""
+    shown = export_tables(tables, current_lang())
     with st.expander(t("dash_download")):
-        for name, frame in tables.items():
+        for key, (name, frame) in zip(tables, shown.items(), strict=True):
             st.download_button(f"{t('dash_download_csv')}: {name}", data=csv_bytes(frame),
-                               file_name=f"{stem}-{name}.csv", mime="text/csv",
-                               key=f"csv_{stem}_{name}")
-        st.download_button(t("dash_download_xlsx"), data=xlsx_bytes(tables),
+                               file_name=f"{stem}-{key}.csv", mime="text/csv",
+                               key=f"csv_{stem}_{key}")
+        st.download_button(t("dash_download_xlsx"), data=xlsx_bytes(shown),
                            file_name=f"{stem}.xlsx", key=f"xlsx_{stem}",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

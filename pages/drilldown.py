@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.forms import client_forms, form_detail, provider_clients
+from analytics.labels import for_display, localise
 from pages.common import app_context, current_actor, language_switch, t
 from pages.dash_select import choose_provider_year, plain
 from surveys.clock import beijing_text
@@ -28,10 +29,8 @@ with read_session(app_context().engine) as session:
         st.info(t("dash_no_data"))
         st.stop()
     st.subheader(t("dash_forms_of_client"))
-    st.dataframe(forms.rename(columns={
-        "year": t("dash_year"), "total": t("dash_total"), "evaluation_date": t("dash_eval_date"),
-        "signer_name": t("dash_signer"), "origin": t("dash_origin"),
-        "version": t("dash_version")}), hide_index=True, width="stretch")
+    st.dataframe(for_display(localise(forms, lang, drop=("response_id",))), hide_index=True,
+                 width="stretch")
     labels = {int(r.response_id): f"{r.year} · {t('dash_total')} {r.total}"
               for r in forms.itertuples()}
     response_id = st.selectbox(t("dash_choose_form"), options=list(labels),
@@ -41,8 +40,7 @@ with read_session(app_context().engine) as session:
 st.subheader(f"{t('dash_form')} {form.year} (v{form.version})")
 for key, zh, en in CLIENT_HEADER:
     st.markdown(f"**{en if lang == 'en' else zh}:** {plain(form.header.get('client', {}).get(key, ''))}")
-items = form.items.drop(columns=["name_en" if lang != "en" else "name_zh"])
-st.dataframe(items, hide_index=True, width="stretch")
+st.dataframe(for_display(localise(form.items, lang)), hide_index=True, width="stretch")
 left, right = st.columns(2)
 left.metric(t("dash_total"), form.total)
 right.metric(t("dash_eval_date"), form.evaluation_date.isoformat())
@@ -61,13 +59,5 @@ if form.signature_png:
 if form.seal_image:
     st.image(form.seal_image, caption=t("dash_seal"), width=160)
 st.markdown(f"**{t('dash_history')}**")
-history = form.versions.assign(
-    origin=[t(f"origin_{o}") for o in form.versions["origin"]],
-    entered_by=[t("dash_by_client") if o == "web" else e
-                for o, e in zip(form.versions["origin"], form.versions["entered_by"],
-                                strict=True)])
-st.dataframe(history.drop(columns=["response_id", "record_hash"]).rename(columns={
-    "version": t("dash_version"), "total": t("dash_total"), "evaluation_date": t("dash_eval_date"),
-    "signer_name": t("dash_signer"), "origin": t("dash_origin"),
-    "entered_by": t("dash_entered_by"), "submitted_at": t("dash_submitted"),
-    "reason": t("dash_reason"), "receipt": t("ev_receipt")}), hide_index=True, width="stretch")
+st.dataframe(for_display(localise(form.versions, lang, drop=("response_id", "record_hash"))),
+             hide_index=True, width="stretch")

@@ -19,6 +19,8 @@ ctx = app_context()
 lang = current_lang()
 st.title(t("outreach_nav"))
 show_flash()
+if st.session_state.get("outreach_notice"):
+    st.success(st.session_state["outreach_notice"])
 provider_id = provider_scope(actor, "outreach_scope")
 if provider_id is None:
     st.stop()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import app_context, t
-from pages.ws import attempt, flash
+from pages.ws import attempt
 from surveys.access import Actor
-from surveys.clock import beijing_text
+from surveys.clock import beijing_text, beijing_today
 from surveys.context import Context
 from surveys.db import read_session
+from surveys.letters import letters_pdf
 from surveys.links import public_base_url
 from surveys.mail_queue import retry_failed
 from surveys.mail_worker import MailWorker, start_mail_worker
@@ -17,7 +18,7 @@ from surveys.mailer import MailNotConfigured, parse_smtp_url
 from surveys.models import OutreachWave
 from surveys.send_log import send_log, wave_progress, wave_recipients
 from surveys.settings import get_settings
-from surveys.wave_preview import MAX_PREVIEW, listed_clients, preview_wave
+from surveys.wave_preview import MAX_PREVIEW, listed_clients, preview_wave, wave_letters
 from surveys.waves import CHANNELS, SELECTIONS, create_wave
 
 FINISHED = ("sent", "failed", "skipped", "no_address", "listed")
@@ -95,7 +96,8 @@ def wave_form(actor: Actor, provider_id: int, year: int, worker: MailWorker | No
                 worker.poke()
             st.session_state["outreach_wave_pick"] = wave.id
             st.session_state["outreach_round"] = st.session_state.get("outreach_round", 0) + 1
-            flash(t("outreach_started").format(n=number, count=wave.recipients))
+            st.session_state["outreach_notice"] = t("outreach_started").format(
+                n=number, count=wave.recipients)  # stays while the page refreshes itself
             st.rerun()
 
 
@@ -113,11 +115,15 @@ def _status_rows(actor: Actor, wave: OutreachWave) -> tuple[dict[str, int], list
         t("outreach_error"): r.last_error} for r in rows]
 
 
-def _wave_progress(actor: Actor, wave: OutreachWave, was_active: bool) -> None:
-    """Render the wave's progress bar and its clients' statuses; rerun the page when done."""
+def _wave_progress(actor: Actor, wave: OutreachWave) -> None:
+    """Render the wave's progress bar and its clients' statuses; rerun the page once done."""
     counts, rows = _status_rows(actor, wave)
-    if was_active and not counts.get("queued", 0) + counts.get("sending", 0):
+    pending = counts.get("queued", 0) + counts.get("sending", 0) > 0
+    seen = f"outreach_pending_{wave.id}"
+    if st.session_state.get(seen) and not pending:
+        st.session_state[seen] = False
         st.rerun()  # the whole page: the log, the chart and the retry button follow
+    st.session_state[seen] = pending
     total = sum(counts.values())
     done = sum(counts.get(status, 0) for status in FINISHED)
     st.progress(done / total if total else 1.0,
@@ -151,7 +157,7 @@ def wave_status(actor: Actor, waves: list[OutreachWave], writable: bool,
 
     def progress() -> None:
         """Show the progress (a fragment: refreshed every 2 s while messages wait)."""
-        _wave_progress(actor, wave, active)
+        _wave_progress(actor, wave)
 
     st.fragment(progress, run_every=2.0 if active else None)()
     if writable and counts.get("failed", 0) and st.button(t("outreach_retry"),
@@ -160,7 +166,7 @@ def wave_status(actor: Actor, waves: list[OutreachWave], writable: bool,
         if queued is not None:
             if worker is not None:
                 worker.poke()
-            flash(t("outreach_retried").format(n=queued))
+            st.session_state["outreach_notice"] = t("outreach_retried").format(n=queued)
             st.rerun()
     if writable and wave.channel == "print":
         ctx = app_context()
@@ -174,6 +180,23 @@ def wave_status(actor: Actor, waves: list[OutreachWave], writable: bool,
                        t("outreach_phone"): r.phone, t("outreach_email"): r.email,
                        t("outreach_link"): r.url} for r in listed],
                      hide_index=True, width="stretch")
+        _letters(actor, picked)
+
+
+def _letters(actor: Actor, wave_id: int) -> None:
+    """Offer the wave's letters (reachA's layout) for those that still owe an answer, as a PDF."""
+    if st.button(t("outreach_letters_prepare"), key="outreach_letters_prepare"):
+        ctx = app_context()
+        with read_session(ctx.engine) as session:
+            letters = wave_letters(session=session, actor=actor, secret=ctx.link_secret,
+                                   base_url=_base_url(), wave_id=wave_id)
+        st.session_state["outreach_letters"] = (wave_id, letters_pdf(letters,
+                                                                     today=beijing_today()))
+    made = st.session_state.get("outreach_letters")
+    if made and made[0] == wave_id:
+        st.download_button(t("outreach_letters_download"), data=made[1],
+                           file_name=f"reminder-letters-{wave_id}.pdf", mime="application/pdf",
+                           key="outreach_letters_download", type="primary")
 
 
 def send_log_table(actor: Actor, provider_id: int, year: int, waves: list[OutreachWave]) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from analytics.labels import for_display, header, localise
 from analytics.overview import criteria_frame, items_frame, missing_lines, overview_page, to_float
 from analytics.provenance import late_rows, override_rows
 from pages.common import app_context, current_actor, language_switch, t
@@ -51,9 +53,7 @@ st.caption(" · ".join(notes))
 criteria = criteria_frame(eligibility, lang)
 st.markdown(f"**{t('dash_criteria')}**")
 # A static table wraps at phone width, so every star column stays visible.
-st.table(criteria.drop(columns=["key"]).rename(
-    columns={"criterion": t("dash_criterion"), "actual": t("dash_actual")}).set_index(
-    t("dash_criterion")))
+st.table(localise(criteria, lang).set_index(header("criterion", lang)))
 if eligibility.next_star is None:
     st.success(t("dash_top_level"))
 else:
@@ -67,13 +67,9 @@ if ov.responses:
     weakest = [f"{s.item.no}. {s.item.name(lang)} ({to_float(s.share * 100, 1)}%)"
                for s in ov.weakest() if s.share is not None]
     st.markdown(f"**{t('dash_weakest')}:** " + "; ".join(weakest))
-    name = "name_en" if lang == "en" else "name_zh"
-    shown = items.drop(columns=["name_zh" if lang == "en" else "name_en"])
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "no": t("dash_col_no"), name: t("dash_col_item"), "max": t("dash_col_max"),
-        "mean": t("dash_col_mean"),
-        "share": st.column_config.ProgressColumn(t("dash_share"), min_value=0.0,
-                                                 max_value=1.0, format="percent")})
+    st.dataframe(for_display(localise(items, lang)), hide_index=True, width="stretch",
+                 column_config={header("share", lang): st.column_config.ProgressColumn(
+                     t("dash_share"), min_value=0.0, max_value=1.0, format="percent")})
 else:
     st.info(t("dash_no_data"))
 
@@ -84,42 +80,26 @@ if progress.empty:
 else:
     answered = int((progress["status"] == "answered").sum())
     st.progress(answered / len(progress), text=f"{answered} / {len(progress)}")
-    table = progress.assign(status=[t(f"dash_status_{s}") for s in progress["status"]])
-    table["total"] = [str(int(v)) if v == v and v is not None else "—" for v in table["total"]]
-    table = table.astype(object).where(table.notna(), "—")  # blanks, not "None"
-    st.dataframe(table[["client", "status", "first_opened_at", "total", "evaluation_date"]].rename(
-        columns={"client": t("dash_client"), "status": t("dash_status"),
-                 "first_opened_at": t("dash_opened_at"), "total": t("dash_total"),
-                 "evaluation_date": t("dash_eval_date")}), hide_index=True, width="stretch")
+    table = progress[["client", "status", "first_opened_at", "total", "evaluation_date"]]
+    st.dataframe(for_display(localise(table, lang)), hide_index=True, width="stretch")
 
 if data.provenance is not None:
     prov = data.provenance
     st.subheader(t("dash_overrides"))
     if prov.overrides:
-        st.dataframe([{**row, "origin": t(f"origin_{row['origin']}")}
-                      for row in override_rows(prov, lang)], hide_index=True, width="stretch",
-                     column_config={
-                         "client": t("dash_client"), "web_total": t("dash_web_total"),
-                         "web_receipt": t("dash_web_receipt"), "new_total": t("dash_new_total"),
-                         "origin": t("dash_origin"), "entered_by": t("dash_entered_by"),
-                         "stored": t("dash_submitted"), "reason": t("dash_reason"),
-                         "new_receipt": t("dash_new_receipt")})
+        st.dataframe(for_display(localise(pd.DataFrame(override_rows(prov, lang)), lang)),
+                     hide_index=True, width="stretch")
     else:
         st.caption(t("dash_overrides_none"))
     if prov.reopenings:
         st.subheader(t("dash_reopenings"))
-        st.dataframe([{"at": beijing_text(e.at, lang), "by": e.username, "reason": e.reason}
-                      for e in prov.reopenings], hide_index=True, width="stretch",
-                     column_config={"at": t("dash_submitted"), "by": t("dash_entered_by"),
-                                    "reason": t("dash_reason")})
+        st.dataframe(for_display(localise(pd.DataFrame(
+            [{"at": e.at, "by": e.username, "reason": e.reason} for e in prov.reopenings]),
+            lang)), hide_index=True, width="stretch")
     if prov.late:
         st.subheader(t("dash_late"))
-        st.dataframe([{**row, "origin": t(f"origin_{row['origin']}")}
-                      for row in late_rows(prov, lang)], hide_index=True, width="stretch",
-                     column_config={"client": t("dash_client"), "version": t("dash_version"),
-                                    "origin": t("dash_origin"),
-                                    "entered_by": t("dash_entered_by"),
-                                    "stored": t("dash_submitted"), "receipt": t("ev_receipt")})
+        st.dataframe(for_display(localise(pd.DataFrame(late_rows(prov, lang)), lang)),
+                     hide_index=True, width="stretch")
 
 downloads({"criteria": criteria, "items": items, "progress": progress},
           stem=f"overview-{provider_id}-{year}")

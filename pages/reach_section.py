@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import app_context, t
-from pages.ws import can_write, show_failure
+from pages.ws import can_write, literal, show_failure
 from surveys.access import Actor
 from surveys.clock import beijing_today
 from surveys.db import read_session
@@ -54,7 +54,7 @@ def messages_part(actor: Actor, provider_id: int, year: int) -> None:
                             mime="text/plain")
     if left_out:
         st.caption(t("reach_without_mobile").format(
-            n=len(left_out), names="、".join(m.client for m in left_out)))
+            n=len(left_out), names=literal("、".join(m.client for m in left_out))))
     by_id = {m.client_id: m for m in found}
     pick = st.selectbox(t("reach_pick_client"), options=list(by_id), key="reach_pick",
                         format_func=lambda cid: by_id[cid].client)

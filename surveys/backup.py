@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 from sqlalchemy.engine import Engine, make_url
 
-from surveys.db import is_sqlite
+from surveys.db import PRIVATE, is_sqlite, make_private
 from surveys.errors import StorageError
 
 
@@ -39,6 +39,11 @@ def _prepare(out: Path, overwrite: bool) -> Path:
         raise _fail(f"目录 {out.parent} 不存在", f"directory {out.parent} does not exist")
     partial = out.with_name(out.name + ".partial")
     partial.unlink(missing_ok=True)
+    try:  # a backup holds everything the database does: owner-only from its first byte
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+    except OSError as exc:
+        raise _fail(f"无法写入 {out}（{exc.strerror}）",
+                    f"cannot write {out} ({exc.strerror})") from exc
     return partial
 
 
@@ -46,6 +51,7 @@ def _publish(partial: Path, out: Path) -> int:
     """Return the size of the finished copy after flushing it to disk and renaming it to out."""
     with open(partial, "rb") as handle:
         os.fsync(handle.fileno())
+    make_private(partial)
     os.replace(partial, out)
     return out.stat().st_size
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,11 +25,38 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+PRIVATE = 0o600  # database files hold password hashes, personal data and link nonces
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def make_private(path: Path) -> None:
+    """Set a file's mode to 0600 if it exists and is ours (others' files are left alone)."""
+    try:
+        if path.stat().st_uid == os.getuid():
+            path.chmod(PRIVATE)
+    except (FileNotFoundError, PermissionError):
+        pass
+
+
 def _prepare_sqlite_file(url: str) -> None:
-    """Create the directory that will hold a SQLite database file."""
+    """Create a SQLite database file (and its directory) readable by its owner only.
+
+    SQLite gives the -wal and -shm files it creates the database file's mode, so making the
+    database file 0600 before the first connection makes them 0600 too.
+    """
     database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # SQLite reports the problem when it opens the file
+    for name in ("", *SQLITE_SIDE_FILES):
+        make_private(path.with_name(path.name + name))
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:

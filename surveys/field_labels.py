@@ -42,6 +42,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "role": ("角色", "Role"),
     "setup_code": ("设置码", "Set-up code"),
     "file": ("文件", "File"),
+    "id": ("编号", "ID"),
+    "active": ("在用", "Active"),
+    "provider_id": ("服务单位编号", "Provider no."),
+    "client_id": ("用户单位编号", "Client no."),
+    "campaign_id": ("回访活动编号", "Campaign no."),
+    "invitation_id": ("邀请编号", "Invitation no."),
+    "created_at": ("创建时间", "Created at"),
+    "total": ("总分", "Total"),
+    "version": ("版本", "Version"),
+    "origin": ("来源", "Source"),
+    "entered_by": ("录入人", "Entered by"),
+    "submitted_at": ("提交时间", "Stored at"),
+    "revoked_at": ("撤销时间", "Revoked at"),
+    "first_opened_at": ("首次打开时间", "First opened at"),
 }
 
 
@@ -64,3 +78,11 @@ def failure_rows(failure: ValidationFailed, lang: str = "zh", columns: Sequence[
     """Return (row, field label, problem) of every error of a refused input, in the language."""
     return [(e.row, field_label(e.field, lang, columns), e.en if lang == "en" else e.zh)
             for e in failure.errors]
+
+
+def in_language(message: str, lang: str = "zh") -> str:
+    """Return the language's half of a domain message written 'Chinese / English' (else all)."""
+    zh, separator, en = message.partition(" / ")
+    if not separator:
+        return message
+    return en.strip() if lang == "en" else zh.strip()

@@ -20,11 +20,19 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from surveys.access import Actor, require_write
+from surveys.audit import record_change
 from surveys.context import Context
 from surveys.db import read_session, run_write
 from surveys.links import public_base_url
 from surveys.mail_message import MailFacts, build_message
-from surveys.mailer import deliver, error_text, is_permanent, parse_smtp_url, smtp_connection
+from surveys.mailer import (
+    STEP_FACTOR,
+    deliver,
+    error_text,
+    is_permanent,
+    parse_smtp_url,
+    smtp_connection,
+)
 from surveys.models import (
     Campaign,
     Invitation,
@@ -146,7 +154,7 @@ class _Server:
         if self._server is None:
             self._manager = smtp_connection(self.config)
             self._server = self._manager.__enter__()
-        deliver(self._server, message)
+        deliver(self._server, message, self.config.timeout * STEP_FACTOR)
 
     def close(self) -> None:
         """Quit the connection, if any (errors while quitting are ignored)."""
@@ -231,4 +239,7 @@ def retry_failed(*, session: Session, actor: Actor, wave_id: int) -> int:
         recipient.requested_by = actor.username[:200]
         session.add(recipient)
     session.flush()
+    if failed:
+        record_change(session, actor, "wave_retry", "outreach_wave", wave_id, wave.provider_id,
+                      None, {"queued_again": [r.client_id for r in failed]})
     return len(failed)

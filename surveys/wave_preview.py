@@ -8,11 +8,12 @@ from sqlmodel import Session, col, select
 
 from surveys.access import Actor, require_write
 from surveys.campaigns import get_campaign
+from surveys.letters import Letter, campaign_letters
 from surveys.links import invitation_url
 from surveys.mail_message import MailContent, MailFacts, mail_content
 from surveys.models import Campaign, Client, Invitation, OutreachWave, Provider, WaveRecipient
 from surveys.tokens import derive_token
-from surveys.waves import Candidate, get_wave, owed_answers
+from surveys.waves import Candidate, get_wave, has_answered, owed_answers
 
 MAX_PREVIEW = 3  # messages shown in full before a wave starts
 
@@ -31,7 +32,7 @@ class ListedClient:
     """One line of a printed wave: whom to reach, how, and the client's link."""
 
     client: str
-    state: str
+    state: str  # "not_opened", "opened", or "answered" (since the wave: not to be reminded)
     manager: str
     phone: str
     email: str
@@ -74,7 +75,10 @@ def preview_wave(*, session: Session, actor: Actor, secret: bytes, base_url: str
 
 def listed_clients(*, session: Session, actor: Actor, secret: bytes, base_url: str,
                    wave_id: int) -> list[ListedClient]:
-    """Return every client of a wave with its contact and current link, by name (to print)."""
+    """Return every client of a wave with its contact and current link, by name (to print).
+
+    A client that has answered since the wave started shows as 'answered', without a link.
+    """
     wave = get_wave(session=session, actor=actor, wave_id=wave_id)
     require_write(actor, wave.provider_id)
     rows = session.exec(select(Invitation, Client)
@@ -82,9 +86,28 @@ def listed_clients(*, session: Session, actor: Actor, secret: bytes, base_url: s
                         .join(Client, col(Client.id) == Invitation.client_id)
                         .where(WaveRecipient.wave_id == wave_id)
                         .order_by(col(Client.name), col(Client.id))).all()
-    return [ListedClient(client=client.name,
-                         state="opened" if inv.first_opened_at else "not_opened",
-                         manager=client.manager, phone=client.phone, email=client.email or "",
-                         url="" if inv.revoked_at else invitation_url(
-                             base_url, derive_token(secret, inv.token_nonce)))
-            for inv, client in rows]
+    listed = []
+    for inv, client in rows:
+        answered = has_answered(session=session, provider_id=wave.provider_id, year=wave.year,
+                                client_id=int(client.id or 0))
+        state = "answered" if answered else "opened" if inv.first_opened_at else "not_opened"
+        listed.append(ListedClient(
+            client=client.name, state=state, manager=client.manager, phone=client.phone,
+            email=client.email or "", url="" if answered or inv.revoked_at else invitation_url(
+                base_url, derive_token(secret, inv.token_nonce))))
+    return listed
+
+
+def wave_letters(*, session: Session, actor: Actor, secret: bytes, base_url: str,
+                 wave_id: int) -> list[Letter]:
+    """Return the letters (surveys/letters.py) of the wave's clients that have still not answered."""
+    wave = get_wave(session=session, actor=actor, wave_id=wave_id)
+    require_write(actor, wave.provider_id)
+    chosen = set(session.exec(select(WaveRecipient.client_id)
+                              .where(WaveRecipient.wave_id == wave_id)).all())
+    return [letter for letter in campaign_letters(
+        session=session, actor=actor, secret=secret, provider_id=wave.provider_id,
+        year=wave.year, base_url=base_url)
+        if letter.client_id in chosen and not has_answered(
+            session=session, provider_id=wave.provider_id, year=wave.year,
+            client_id=letter.client_id)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,14 +66,20 @@ def test_remind_sends_and_a_second_wave_reaches_only_non_respondents(
     assert code == 0 and json.loads(out)["pass"]["sent"] == 0  # nothing is sent twice
 
 
-def test_remind_print_lists_links_and_bad_choices_are_refused(ctx: Context, cli: Any) -> None:
+def test_remind_print_lists_links_and_bad_choices_are_refused(ctx: Context, cli: Any,
+                                                              tmp_path: Path) -> None:
     provider_id, ids = outreach_campaign(ctx)
     args = ("remind", "--provider", str(provider_id), "--year", str(YEAR))
     code, _out, err = cli(*args, "--state", "everyone")
     assert code == 2 and "--state" in err
     code, _out, err = cli(*args, "--state", "opened", "--channel", "print")
     assert code == 1 and "no client" in err  # nobody opened a link yet
-    code, out, err = cli(*args, "--state", "not_opened", "--channel", "print", "--json")
+    pdf = tmp_path / "letters.pdf"
+    code, _out, err = cli(*args, "--state", "not_opened", "--out", str(pdf))
+    assert code == 2 and "--out" in err and not pdf.exists()
+    code, out, err = cli(*args, "--state", "not_opened", "--channel", "print", "--out", str(pdf),
+                         "--json")
     assert code == 0, err
-    listed = json.loads(out)["clients"]
-    assert len(listed) == 4 and all("/?t=" in row["url"] for row in listed)
+    result = json.loads(out)
+    assert len(result["clients"]) == 4 and all("/?t=" in row["url"] for row in result["clients"])
+    assert result["letters"]["pages"] == 4 and pdf.read_bytes().startswith(b"%PDF-")

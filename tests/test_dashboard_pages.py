@@ -138,9 +138,10 @@ def test_overview_lists_web_forms_replaced_by_staff(ctx: Context,
     at.selectbox(key=f"dash_year_{pid}").set_value(2026).run()
     assert not at.exception
     assert "由服务单位更正的用户网上评价" in [h.value for h in at.subheader]
-    table = next(d.value for d in at.dataframe if "reason" in d.value.columns)
-    assert list(table["reason"]) == ["用户来电要求按纸质表更正"]
-    assert list(table["web_total"]) == [80] and list(table["new_total"]) == [97]
+    table = next(d.value for d in at.dataframe if "更正原因" in d.value.columns)
+    assert list(table["更正原因"]) == ["用户来电要求按纸质表更正"]
+    assert list(table["网上评价总分"]) == [80] and list(table["更正后总分"]) == [97]
+    assert list(table["来源"]) == ["纸质表录入"]
     at.selectbox(key=f"dash_year_{pid}").set_value(2025).run()
     assert "没有用户网上评价被服务单位替换。" in texts(at)
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from sqlmodel import Session
 
-from surveys import invitations, progress, qr
+from surveys import invitations, letters, messages, progress, qr
 from surveys.access import ANONYMOUS, SYSTEM, Actor
 from surveys.context import Context
 from surveys.errors import NotFound, PermissionDenied
@@ -32,6 +32,10 @@ LINK_FUNCTIONS: list[tuple[str, Call]] = [
     ("progress.campaign_progress", lambda s, u, c, p, i: progress.campaign_progress(
         session=s, actor=u, secret=c.link_secret, provider_id=p, year=YEAR, base_url=BASE)),
     ("qr.campaign_cards", lambda s, u, c, p, i: qr.campaign_cards(
+        session=s, actor=u, secret=c.link_secret, provider_id=p, year=YEAR, base_url=BASE)),
+    ("messages.campaign_messages", lambda s, u, c, p, i: messages.campaign_messages(
+        session=s, actor=u, secret=c.link_secret, provider_id=p, year=YEAR, base_url=BASE)),
+    ("letters.campaign_letters", lambda s, u, c, p, i: letters.campaign_letters(
         session=s, actor=u, secret=c.link_secret, provider_id=p, year=YEAR, base_url=BASE)),
 ]
 

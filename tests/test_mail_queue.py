@@ -22,7 +22,7 @@ from surveys.errors import PermissionDenied
 from surveys.invitations import resolve_token
 from surveys.mail_queue import retry_failed, send_due
 from surveys.mailer import MailNotConfigured
-from surveys.models import MailAttempt, WaveRecipient, utcnow
+from surveys.models import AuditEntry, MailAttempt, WaveRecipient, utcnow
 from surveys.send_log import send_log, wave_progress, wave_recipients
 from surveys.waves import create_wave
 from tests.browser_support import free_port
@@ -138,6 +138,9 @@ def test_transient_refusals_are_retried_with_backoff(ctx: Context,
     queued = run_write(ctx.engine, lambda s: retry_failed(
         session=s, actor=Actor("clerk", "staff", provider_id), wave_id=wave_id))
     assert queued == 1
+    with read_session(ctx.engine) as s:
+        [audit] = s.exec(select(AuditEntry).where(AuditEntry.action == "wave_retry")).all()
+    assert audit.username == "clerk" and audit.provider_id == provider_id
     assert send_due(mailing).sent == 1  # the server's reply list is used up: accepted now
     with read_session(ctx.engine) as s:
         last = send_log(session=s, actor=SYSTEM, provider_id=provider_id)[0]

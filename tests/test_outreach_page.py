@@ -84,6 +84,10 @@ def test_e_mail_off_says_so_and_sends_nothing(workspace: Context) -> None:
     at.button(key="outreach_start").click().run()
     assert not at.exception
     assert "?t=" in str(at.dataframe[-1].value.to_dict())  # the printed list with links
+    at.button(key="outreach_letters_prepare").click().run()
+    assert not at.exception
+    assert at.session_state["outreach_letters"][1].startswith(b"%PDF-")
+    assert len(at.get("download_button")) == 1
 
 
 def test_an_assessor_sees_the_rate_and_who_owes_but_no_link(workspace: Context) -> None:
@@ -109,3 +113,14 @@ def test_staff_of_another_provider_see_only_their_own(workspace: Context) -> Non
     at = page(workspace, "clerk@other.test", "staff", other)
     assert not at.exception
     assert "乙银行" not in shown(at) and "别家客户" in shown(at)
+
+
+def test_the_page_in_english(workspace: Context) -> None:
+    provider_id, _ids = outreach_campaign(workspace)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["lang"] = "en"
+    signed_in(at, workspace, "clerk@jingan.test", "staff", provider_id).run()
+    assert not at.exception
+    assert at.title[0].value == "Reminders"
+    assert "Clients that still owe an answer" in [s.value for s in at.subheader]
+    assert "Link not opened" in str(at.dataframe[0].value.to_dict())

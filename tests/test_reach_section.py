@@ -68,3 +68,17 @@ def test_staff_download_the_letters_pdf(workspace: tuple[Context, int]) -> None:
     at.button(key="reach_letters_prepare").click().run()
     assert not at.exception
     assert "reach_letters_download" in {d.key for d in at.get("download_button")}
+
+
+def test_a_client_name_with_markup_is_shown_as_typed(workspace: tuple[Context, int]) -> None:
+    ctx, pid = workspace
+    name = "**粗体**[点我](http://evil.example)_单位_"
+    cid = factories.make_client(ctx, pid, name, years={2026: 1})
+    run_write(ctx.engine, lambda s: clients.update_client(
+        session=s, actor=SYSTEM, client_id=cid, fields={"phone": ""}))
+    factories.open_campaign(ctx, pid, 2026)  # invites the new client
+    at = signed_in(AppTest.from_file(PAGE, default_timeout=60), ctx, "staff-a", "staff",
+                   pid).run()
+    assert not at.exception
+    [caption] = [c for c in at.caption if "没有手机号" in str(c.value)]
+    assert "](http" not in str(caption.value) and "**粗体**" not in str(caption.value)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+from datetime import date
+from typing import Any
 
 import pytest
 
@@ -11,7 +14,8 @@ from surveys.context import Context
 from surveys.db import read_session, run_write
 from surveys.errors import PermissionDenied
 from surveys.invitations import resolve_token
-from surveys.wave_preview import listed_clients, preview_wave
+from surveys.letters import letters_pdf
+from surveys.wave_preview import listed_clients, preview_wave, wave_letters
 from surveys.waves import create_wave
 from tests.factories import submit
 from tests.outreach_support import YEAR, open_link, outreach_campaign
@@ -72,3 +76,27 @@ def test_readers_may_not_see_the_links(ctx: Context) -> None:
         with pytest.raises(PermissionDenied):
             listed_clients(session=s, actor=assessor, secret=ctx.link_secret, base_url=BASE,
                            wave_id=wave_id)
+
+
+def test_a_printed_wave_gives_letters_to_those_still_owing(ctx: Context, tmp_path: Any) -> None:
+    provider_id, ids = outreach_campaign(ctx)
+    open_link(ctx, ids["丁商场"])
+    wave_id = run_write(ctx.engine, lambda s: create_wave(
+        session=s, actor=SYSTEM, provider_id=provider_id, year=YEAR, selection="not_opened",
+        channel="print").id)
+    submit(ctx, provider_id, YEAR, ids["甲医院"], 90)  # answers after the wave started
+    with read_session(ctx.engine) as s:
+        letters = wave_letters(session=s, actor=SYSTEM, secret=ctx.link_secret, base_url=BASE,
+                               wave_id=wave_id)
+        listed = {r.client: (r.state, bool(r.url)) for r in listed_clients(
+            session=s, actor=SYSTEM, secret=ctx.link_secret, base_url=BASE, wave_id=wave_id)}
+        with pytest.raises(PermissionDenied):
+            wave_letters(session=s, actor=Actor("assessor", "assessor"), secret=ctx.link_secret,
+                         base_url=BASE, wave_id=wave_id)
+    assert sorted(letter.client for letter in letters) == sorted(["乙银行", "丙学校"])
+    assert listed["甲医院"] == ("answered", False) and listed["乙银行"] == ("not_opened", True)
+    pdf = tmp_path / "letters.pdf"
+    pdf.write_bytes(letters_pdf(letters, today=date(2026, 11, 30)))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "乙银行" in text and "丙学校" in text and "甲医院" not in text and "丁商场" not in text

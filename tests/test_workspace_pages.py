@@ -260,7 +260,7 @@ def test_paper_page_hidden_from_assessors_and_audit_page_lists(workspace: Contex
     at = page(signed_in(app(), workspace, "auditor", "assessor"), "pages/audit.py")
     assert not at.exception
     table = at.dataframe[0].value
-    assert {"provider_create", "client_create", "user_add"} <= set(table.iloc[:, 2])
+    assert {"登记服务单位", "登记用户单位", "新建账户"} <= set(table.iloc[:, 2])
 
 
 SSO_SECRETS = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",

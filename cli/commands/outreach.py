@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -15,6 +16,7 @@ from cli.commands.common import (
     public_base,
     read,
     write,
+    write_output,
 )
 
 STATES = ("not_opened", "opened", "unanswered")
@@ -58,15 +60,22 @@ def remind(provider: int = typer.Option(..., "--provider", help="Provider id."),
                                        "(list each client's contact and link)."),
            dry_run: bool = typer.Option(False, "--dry-run", help="Show whom the wave would "
                                         "reach; start nothing."),
+           out: Path | None = typer.Option(None, "--out", help="With --channel print: write "
+                                           "the wave's letters (PDF, one per client) here."),
            as_json: bool = JsonOption) -> None:
     """Start a reminder wave and send it (e-mail), or list it to print; --dry-run only shows."""
+    if out is not None and (channel != "print" or dry_run):
+        complain("错误 / error: --out 只用于 --channel print / --out goes with --channel print")
+        raise typer.Exit(2)
     if state not in STATES or channel not in CHANNELS:
         complain(f"错误 / error: --state 应为 {'|'.join(STATES)}，--channel 应为 "
                  f"{'|'.join(CHANNELS)} / --state must be {'|'.join(STATES)}, --channel "
                  f"{'|'.join(CHANNELS)}")
         raise typer.Exit(2)
+    from surveys.clock import beijing_today
+    from surveys.letters import letters_pdf
     from surveys.mailer import parse_smtp_url
-    from surveys.wave_preview import listed_clients
+    from surveys.wave_preview import listed_clients, wave_letters
     from surveys.waves import create_wave, owed_answers
 
     chosen = read(lambda c, s: owed_answers(session=s, actor=ACTOR, provider_id=provider,
@@ -101,6 +110,12 @@ def remind(provider: int = typer.Option(..., "--provider", help="Provider id."),
         result["clients"] = [row.__dict__ for row in listed]
         lines = [f"提醒轮次 / wave {wave.id}: {wave.recipients} 个用户单位 / clients (print)"]
         lines += [f"  {r.client}\t{r.manager}\t{r.phone}\t{r.url}" for r in listed]
+        if out is not None:
+            letters = read(lambda c, s: wave_letters(session=s, actor=ACTOR, secret=c.link_secret,
+                                                     base_url=base, wave_id=int(wave.id or 0)))
+            write_output(out, letters_pdf(letters, today=beijing_today()))
+            result["letters"] = {"out": str(out), "pages": len(letters)}
+            lines.append(f"{len(letters)} 封信函已写入 / letters written to {out}")
     emit(result, as_json, "\n".join(lines))
 
 

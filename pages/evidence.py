@@ -6,13 +6,15 @@ import streamlit as st
 
 from analytics.evidence_bundle import build_bundle
 from analytics.evidence_data import collect_evidence
-from pages.common import app_context, current_actor, language_switch, t
+from pages.common import app_context, current_actor, current_lang, language_switch, t
 from surveys.campaigns import list_campaigns
 from surveys.db import read_session
 from surveys.errors import SurveyError
+from surveys.field_labels import in_language
 from surveys.keys import fingerprint
 from surveys.links import public_base_url
 from surveys.providers import list_providers
+from surveys.text import markdown_literal
 
 language_switch()
 actor = current_actor()
@@ -58,7 +60,7 @@ if st.button(t("ev_build"), key="ev_build", type="primary"):
                                          data.head.record_hash if data.head else "",
                                          data.key_fingerprint)
     except SurveyError as exc:
-        st.error(str(exc))
+        st.error(markdown_literal(in_language(str(exc), current_lang())))
     bar.empty()
 
 built = st.session_state.get("ev_bundle")

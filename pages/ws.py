@@ -15,7 +15,7 @@ from surveys.clock import beijing_today
 from surveys.db import read_session, run_write
 from surveys.demo import load_demo
 from surveys.errors import SurveyError, ValidationFailed
-from surveys.field_labels import failure_rows
+from surveys.field_labels import failure_rows, in_language
 from surveys.providers import list_providers
 from surveys.tabular import Column
 from surveys.text import markdown_literal
@@ -89,7 +89,7 @@ def show_failure(exc: SurveyError) -> None:
         st.error(t("ws_input_rejected"))
         st.dataframe(failure_table(exc), hide_index=True, width="stretch")
     else:
-        st.error(literal(str(exc)))
+        st.error(literal(in_language(str(exc), current_lang())))
 
 
 def attempt(work: Callable[[Session], T]) -> T | None:

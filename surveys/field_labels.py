@@ -78,3 +78,11 @@ def failure_rows(failure: ValidationFailed, lang: str = "zh", columns: Sequence[
     """Return (row, field label, problem) of every error of a refused input, in the language."""
     return [(e.row, field_label(e.field, lang, columns), e.en if lang == "en" else e.zh)
             for e in failure.errors]
+
+
+def in_language(message: str, lang: str = "zh") -> str:
+    """Return the language's half of a domain message written 'Chinese / English' (else all)."""
+    zh, separator, en = message.partition(" / ")
+    if not separator:
+        return message
+    return en.strip() if lang == "en" else zh.strip()

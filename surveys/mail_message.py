@@ -20,6 +20,7 @@ from surveys.invitation_text import (
 from surveys.qr import qr_png
 
 QR_CID_DOMAIN = "star-survey.invalid"
+SCAN_LINE = "也可以用手机微信扫描下面的二维码打开。共 9 项打分，最后签字提交。"  # the QR follows it
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def _lines(facts: MailFacts) -> list[str]:
     """Return the message's paragraphs as plain text (the link stands between spaces)."""
     return [
         _core(facts),
-        "也可以用手机微信扫描下面的二维码打开。共 9 项打分，最后签字提交。",
+        SCAN_LINE,
         "此链接只属于贵单位，请勿转发。评价结果用于本公司的服务星级评定（T/BAX），"
         "提交后本公司无法修改。",
         facts.provider,
@@ -70,14 +71,16 @@ def _lines(facts: MailFacts) -> list[str]:
 
 
 def _html_paragraph(line: str, url: str, cid: str) -> str:
-    """Return one paragraph as HTML: stored text escaped, the link clickable, the QR after it."""
+    """Return one paragraph as HTML: stored text escaped, the link clickable, the QR after SCAN_LINE."""
+    if line == SCAN_LINE:
+        return (f"<p>{escape(line)}</p>"
+                f'<p><img src="cid:{escape(cid, quote=True)}" alt="二维码" width="220" '
+                'height="220"></p>')
     if url not in line:
         return f"<p>{escape(line)}</p>"
     before, after = line.split(url, 1)
     link = escape(url, quote=True)
-    return (f'<p>{escape(before)}<a href="{link}">{link}</a>{escape(after)}</p>'
-            f'<p><img src="cid:{escape(cid, quote=True)}" alt="二维码" width="220" '
-            'height="220"></p>')
+    return f'<p>{escape(before)}<a href="{link}">{link}</a>{escape(after)}</p>'
 
 
 def mail_content(facts: MailFacts, cid: str = "qr") -> MailContent:

@@ -25,7 +25,14 @@ from surveys.context import Context
 from surveys.db import read_session, run_write
 from surveys.links import public_base_url
 from surveys.mail_message import MailFacts, build_message
-from surveys.mailer import deliver, error_text, is_permanent, parse_smtp_url, smtp_connection
+from surveys.mailer import (
+    STEP_FACTOR,
+    deliver,
+    error_text,
+    is_permanent,
+    parse_smtp_url,
+    smtp_connection,
+)
 from surveys.models import (
     Campaign,
     Invitation,
@@ -147,7 +154,7 @@ class _Server:
         if self._server is None:
             self._manager = smtp_connection(self.config)
             self._server = self._manager.__enter__()
-        deliver(self._server, message)
+        deliver(self._server, message, self.config.timeout * STEP_FACTOR)
 
     def close(self) -> None:
         """Quit the connection, if any (errors while quitting are ignored)."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ SCHEMES = {"smtp": ("plain", 25), "smtps": ("tls", 465)}
 DEFAULT_TIMEOUT = 20.0  # seconds for the connection and for each command after it
 MAX_TIMEOUT = 120.0
 MAX_ERROR_CHARS = 500
+STEP_FACTOR = 3  # a whole step (connecting and logging in; one message) may take 3 timeouts
 
 
 class MailNotConfigured(SurveyError):
@@ -112,22 +115,46 @@ def _tls_context(config: SmtpConfig) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=config.cafile)
 
 
+def _abort(server: smtplib.SMTP) -> None:
+    """Cut the connection under a step that overran its deadline (the step then fails)."""
+    sock = getattr(server, "sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+@contextmanager
+def deadline(server: smtplib.SMTP, seconds: float) -> Iterator[None]:
+    """Bound a whole step: a server that drips bytes defeats the per-read timeout, not this."""
+    timer = threading.Timer(seconds, _abort, args=(server,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
 @contextmanager
 def smtp_connection(config: SmtpConfig) -> Iterator[smtplib.SMTP]:
-    """Yield a connected, authenticated SMTP session; every socket step times out."""
+    """Yield a connected, authenticated SMTP session; each read times out, each step too."""
     server: smtplib.SMTP
     if config.security == "tls":
-        server = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout,
-                                  context=_tls_context(config))
+        server = smtplib.SMTP_SSL(timeout=config.timeout, context=_tls_context(config))
     else:
-        server = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+        server = smtplib.SMTP(timeout=config.timeout)
+    server._host = config.host  # type: ignore[attr-defined]  # TLS checks this name
     try:
-        server.ehlo()
-        if config.security == "starttls":
-            server.starttls(context=_tls_context(config))
+        with deadline(server, config.timeout * STEP_FACTOR):
+            server.connect(config.host, config.port)
             server.ehlo()
-        if config.username and config.password is not None:
-            server.login(config.username, config.password)
+            if config.security == "starttls":
+                server.starttls(context=_tls_context(config))
+                server.ehlo()
+            if config.username and config.password is not None:
+                server.login(config.username, config.password)
         yield server
     finally:
         try:
@@ -136,9 +163,10 @@ def smtp_connection(config: SmtpConfig) -> Iterator[smtplib.SMTP]:
             server.close()
 
 
-def deliver(server: smtplib.SMTP, message: EmailMessage) -> None:
-    """Hand one message to the server; raise when its recipient was not accepted."""
-    refused = server.send_message(message)
+def deliver(server: smtplib.SMTP, message: EmailMessage, seconds: float) -> None:
+    """Hand one message to the server within seconds; raise when its recipient was refused."""
+    with deadline(server, seconds):
+        refused = server.send_message(message)
     if refused:
         raise smtplib.SMTPRecipientsRefused(refused)
 

@@ -64,3 +64,9 @@ def test_a_link_too_long_for_a_text_message_still_makes_an_e_mail() -> None:
     long_url = "https://survey." + "x" * 150 + ".example.cn/?t=AAAAAAAAAAAAAAAAAAAAAA"
     content = mail_content(dataclasses.replace(facts(), url=long_url))
     assert long_url in content.text and f'href="{long_url}"' in content.html
+
+
+def test_the_qr_comes_after_the_words_that_point_down_to_it() -> None:
+    html = mail_content(facts(), cid="qr1").html
+    assert html.index("扫描下面的二维码") < html.index('src="cid:qr1"')
+    assert html.index(f'href="{URL}"') < html.index("扫描下面的二维码")

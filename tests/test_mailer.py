@@ -85,7 +85,7 @@ def test_starttls_with_login_delivers(smtp_server: SmtpServer) -> None:  # noqa:
     config = parse_smtp_url(smtp_server.url)
     assert config.security == "starttls" and config.sender == USER
     with smtp_connection(config) as server:
-        deliver(server, _message("a@client.test"))
+        deliver(server, _message("a@client.test"), 10)
     assert smtp_server.handler.logins == [USER]
     [got] = smtp_server.handler.received
     assert got.rcpt_tos == ["a@client.test"] and got.message["Subject"] == "测试"
@@ -93,7 +93,7 @@ def test_starttls_with_login_delivers(smtp_server: SmtpServer) -> None:  # noqa:
 
 def test_implicit_tls_delivers(smtps_server: SmtpServer) -> None:  # noqa: F811
     with smtp_connection(parse_smtp_url(smtps_server.url, "a@jingan.test")) as server:
-        deliver(server, _message("b@client.test"))
+        deliver(server, _message("b@client.test"), 10)
     assert [r.rcpt_tos for r in smtps_server.handler.received] == [["b@client.test"]]
 
 
@@ -121,7 +121,7 @@ def test_refused_recipients_are_sorted_by_reply_code(smtp_server: SmtpServer) ->
     with smtp_connection(parse_smtp_url(smtp_server.url)) as server:
         for address, permanent in (("gone@client.test", True), ("busy@client.test", False)):
             with pytest.raises(smtplib.SMTPRecipientsRefused) as info:
-                deliver(server, _message(address))
+                deliver(server, _message(address), 10)
             assert is_permanent(info.value) is permanent
             assert address in error_text(info.value)
 
@@ -159,3 +159,44 @@ def test_a_server_that_never_answers_times_out(silent_server: int) -> None:
         with smtp_connection(config):
             pass
     assert not is_permanent(info.value)
+
+
+@pytest.fixture
+def dripping_server() -> Iterator[tuple[int, list[int]]]:
+    """Yield the port of a server that greets one byte every 0.1 s, never ending the line."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    sent = [0]
+    stop = threading.Event()
+
+    def drip() -> None:
+        listener.settimeout(5)
+        try:
+            conn = listener.accept()[0]
+        except OSError:
+            return
+        with conn:
+            while not stop.is_set() and sent[0] < 600:  # a minute at most
+                try:
+                    conn.sendall(b"2")
+                except OSError:
+                    return
+                sent[0] += 1
+                stop.wait(0.1)
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    yield int(listener.getsockname()[1]), sent
+    stop.set()
+    thread.join()
+    listener.close()
+
+
+def test_a_server_that_drips_bytes_is_cut_off(dripping_server: tuple[int, list[int]]) -> None:
+    port, sent = dripping_server
+    config = parse_smtp_url(f"smtp://127.0.0.1:{port}?timeout=0.5", "a@jingan.test")
+    with pytest.raises(OSError):
+        with smtp_connection(config):
+            pass
+    assert sent[0] < 40  # cut off after about three timeouts, not after the server's minute

@@ -23,6 +23,9 @@ EQUIVALENT: dict[str, dict[str, str]] = {
             "hash_hex[:16] -> [:17]: only the first 16 digits are grouped into the code",
         "surveys.records.x_receipt_prefix__mutmut_6":
             'ignored "- \u3000" -> "XX- \u3000XX": the code was lower-cased, so no "X" is left',
+        "surveys.records.x_utc_text__mutmut_4":
+            "naive: replace(tzinfo=UTC) -> replace(tzinfo=None): the same wall-clock digits, "
+            "formatted without conversion, give the same text",
         "surveys.records.x_receipt_prefix__mutmut_12":
             'hex digits -> "XX0123456789abcdefXX": the code was lower-cased, so no "X" is left',
     },

@@ -70,18 +70,31 @@ def main() -> None:
         st.error(t("public_error"))
 
 
+def _gate(path: str, title_key: str, url_path: str) -> st.Page:
+    """Return the navigation of one gate page (set-up or login), also under every page's URL.
+
+    A reload or a bookmark of /clients while signed out shows the login page at that address
+    (no English "Page not found"); after signing in the same address shows the page itself.
+    """
+    aliases = [st.Page(str(HERE / path), title=t(title_key), url_path=entry[2],
+                       visibility="hidden") for entry in WORKSPACE]
+    return st.navigation([_page(path, title_key, url_path, default=True), *aliases],
+                         position="hidden")
+
+
 def _workspace() -> st.Page:
     """Return the workspace page to run: set-up, login, or the pages the signed-in role may use."""
     if needs_setup():
-        return st.navigation([_page(SETUP, "ws_nav_setup", "setup", default=True)],
-                             position="hidden")
+        return _gate(SETUP, "ws_nav_setup", "setup")
     actor = signed_in_actor()
     if actor is None:
-        return st.navigation([_page(LOGIN, "ws_nav_login", "login", default=True)],
-                             position="hidden")
-    existing = [entry for entry in WORKSPACE if (HERE / entry[0]).exists()
-                and actor.role in PAGE_ROLES.get(entry[0], ROLES)]
-    pages = [_page(*entry, default=index == 0) for index, entry in enumerate(existing)]
+        return _gate(LOGIN, "ws_nav_login", "login")
+    allowed = [entry for entry in WORKSPACE if (HERE / entry[0]).exists()
+               and actor.role in PAGE_ROLES.get(entry[0], ROLES)]
+    pages = [_page(*entry, default=index == 0) for index, entry in enumerate(allowed)]
+    home = allowed[0][0]  # a page this role never sees: its address shows home, not an error
+    pages += [st.Page(str(HERE / home), title=t(entry[1]), url_path=entry[2], visibility="hidden")
+              for entry in WORKSPACE if entry not in allowed]
     account_box(actor)
     return st.navigation(pages)
 

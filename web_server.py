@@ -10,6 +10,8 @@ Streamlit's own:
 * The HTML shell says `<html lang="zh-CN">` and carries the app's Chinese title, so a phone
   (and WeChat's title bar) never shows "Streamlit" or an English page before the script runs.
 
+* The workspace's sign-in cookie, `/auth/session` and `/auth/logout`, and the binding of
+  Streamlit session ids to the browser that opened them: web_auth.py.
 * `/_stcore/metrics` (Streamlit's session and cache figures) answers 404 unless developer mode
   is on (`STAR_SURVEY_DEV_MODE=1`): it is no business of the public.
 
@@ -214,16 +216,20 @@ class GuardRoutes:
 
 
 def install() -> None:
-    """Put GuardRoutes and CompressStatic in front of Streamlit's middleware stack."""
+    """Put GuardRoutes, AuthRoutes and CompressStatic in front of Streamlit's middleware stack."""
     from starlette.middleware import Middleware
     from streamlit.web.server.starlette import starlette_app
 
+    from web_auth import AuthRoutes, bind_sessions
+
+    bind_sessions()
     original = starlette_app.create_streamlit_middleware
     if getattr(original, "_star_survey", False):
         return
 
     def with_compression() -> list[Middleware]:
-        return [Middleware(GuardRoutes), Middleware(CompressStatic), *original()]
+        return [Middleware(GuardRoutes), Middleware(AuthRoutes), Middleware(CompressStatic),
+                *original()]
 
     with_compression._star_survey = True  # type: ignore[attr-defined]
     starlette_app.create_streamlit_middleware = with_compression  # type: ignore[assignment]

@@ -1,8 +1,11 @@
 """Workspace sign-in state: who is signed in, inactivity expiry, the first-run set-up code, SSO.
 
-Session keys (documented in docs/accounts.md): ``ws_user`` holds the signed-in username and
-``ws_seen`` the time (``time.time()``) of the last page run. The account is re-read from the
-database on every run, so a disabled account or a changed role takes effect at once.
+Served by a real Streamlit server, the sign-in lives only in the browser's HTTP-only cookie and
+the server-side session behind it (pages/session_cookie.py): session state proves nothing.
+AppTests (no browser, no cookies) use two session keys instead, documented in docs/accounts.md:
+``ws_user`` holds the signed-in username and ``ws_seen`` the time (``time.time()``) of the last
+page run. Either way the account is re-read from the database on every run, so a disabled
+account or a changed role takes effect at once.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import time
 import streamlit as st
 
 from pages.context import app_context
+from pages.session_cookie import browser_bound, end_browser_session, hand_over, resume_from_cookie
 from surveys.access import Actor
 from surveys.db import read_session
 from surveys.settings import get_settings
@@ -23,7 +27,9 @@ from surveys.users import active_actor, count_users
 SESSION_USER = "ws_user"
 SESSION_SEEN = "ws_seen"
 SESSION_NOTICE = "ws_notice"
+SSO_HANDED_OVER = "ws_sso_handed_over"
 SETUP_BANNER = "STAR-SURVEY SET-UP CODE"
+_REASONS = {"expired": "ws_session_expired", "disabled": "ws_account_disabled"}
 LOG = logging.getLogger("star_survey.setup")
 
 
@@ -69,14 +75,18 @@ def needs_setup() -> bool:
 
 
 def sign_in(username: str) -> None:
-    """Remember the signed-in username in this browser session."""
+    """Sign the user in: in a browser through the session cookie (this run stops), else the tab."""
+    st.session_state.pop(SESSION_NOTICE, None)
+    if browser_bound():
+        hand_over(username)
     st.session_state[SESSION_USER] = username
     st.session_state[SESSION_SEEN] = time.time()
-    st.session_state.pop(SESSION_NOTICE, None)
 
 
 def sign_out(notice: str | None = None) -> None:
-    """Forget the signed-in user (and, after SSO, end the identity provider's session too)."""
+    """Forget the signed-in user: the server-side session is deleted, the cookie dropped."""
+    if browser_bound():
+        end_browser_session()
     for key in (SESSION_USER, SESSION_SEEN):
         st.session_state.pop(key, None)
     if notice:
@@ -106,6 +116,34 @@ def _sso_username() -> str | None:
 
 def signed_in_actor() -> Actor | None:
     """Return the signed-in actor, or None (not signed in, expired or disabled account)."""
+    if browser_bound():
+        return _cookie_actor()
+    return _tab_actor()
+
+
+def _cookie_actor() -> Actor | None:
+    """Return the actor of this browser's session cookie; after SSO, start one first."""
+    resumed = resume_from_cookie()
+    if resumed.actor is not None:
+        st.session_state[SESSION_USER] = resumed.actor.username
+        return resumed.actor
+    st.session_state.pop(SESSION_USER, None)
+    if resumed.reason in _REASONS:
+        st.session_state[SESSION_NOTICE] = _REASONS[resumed.reason]
+    sso_user = _sso_username()
+    if sso_user is not None and not st.session_state.get(SSO_HANDED_OVER):
+        with read_session(app_context().engine) as session:
+            actor = active_actor(session, sso_user)
+        if actor is None:
+            st.session_state[SESSION_NOTICE] = "ws_sso_no_account"
+            return None
+        st.session_state[SSO_HANDED_OVER] = True  # once per tab: never a redirect loop
+        sign_in(actor.username)
+    return None
+
+
+def _tab_actor() -> Actor | None:
+    """Return the actor kept in session state (AppTests: no browser, no cookie)."""
     username = st.session_state.get(SESSION_USER)
     if username is None:
         sso_user = _sso_username()

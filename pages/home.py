@@ -5,16 +5,21 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import app_context, current_actor, language_switch, t
-from pages.ws import offer_demo, show_flash
+from pages.ws import literal, offer_demo, show_flash
 from surveys.db import read_session
-from surveys.providers import list_providers
+from surveys.providers import get_provider, list_providers
 
 lang = language_switch()
 st.title(t("app_title"))
 show_flash()
-offer_demo(current_actor())  # an empty workspace offers the demo provider
+actor = current_actor()
+offer_demo(actor)  # an empty workspace offers the demo provider
 with read_session(app_context().engine) as session:
-    providers = list_providers(session=session, actor=current_actor())
+    providers = list_providers(session=session, actor=actor)
+    employer = (get_provider(session=session, actor=actor, provider_id=actor.provider_id)
+                if actor.role == "staff" and actor.provider_id is not None else None)
+if employer is not None:  # staff see whose data they work on (shown as plain text)
+    st.subheader(t("sess_works_for") + literal(employer.name), anchor=False)
 if lang == "en":
     st.write(f"{len(providers)} provider(s) registered. Use the menu to manage clients, "
              "run the annual callback and see star eligibility.")

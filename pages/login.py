@@ -6,10 +6,12 @@ import streamlit as st
 
 from pages.auth import SESSION_NOTICE, client_source, sign_in, sso_enabled
 from pages.common import app_context, language_switch, t
+from pages.session_cookie import clear_cookie_if_asked
 from surveys.db import run_write
 from surveys.users import authenticate
 
 lang = language_switch()
+clear_cookie_if_asked()  # after a sign-out: the browser drops its session cookie
 st.title(t("ws_login_title"))
 notice = st.session_state.get(SESSION_NOTICE)
 if notice:

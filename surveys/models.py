@@ -393,3 +393,26 @@ class LoginFailure(SQLModel, table=True):
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
     )
+
+
+class WorkspaceSession(SQLModel, table=True):
+    """A workspace sign-in bound to one browser: only hashes of its code and token are stored.
+
+    Minted with a one-time code (token_hash empty), exchanged by web_server for the cookie's
+    token (code_hash emptied); deleted at sign-out, after inactivity or when the account goes
+    (surveys/workspace_sessions.py).
+    """
+
+    __tablename__ = "workspace_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str | None = Field(
+        default=None, sa_column=Column(String(64), nullable=True, unique=True))
+    code_hash: str | None = Field(
+        default=None, sa_column=Column(String(64), nullable=True, unique=True))
+    username: str = Field(sa_column=Column(String(200), nullable=False, index=True))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    last_seen: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True))

@@ -6,7 +6,7 @@ import importlib
 
 # One line per area module; each area adds its own module here so that areas never edit
 # the same lines of surveys/i18n.py.
-AREAS: tuple[str, ...] = ("reachA", "cli", "reachB", "paper")
+AREAS: tuple[str, ...] = ("reachA", "cli", "reachB", "paper", "sessions")
 
 
 def area_strings() -> dict[str, tuple[str, str]]:

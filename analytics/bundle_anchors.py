@@ -16,8 +16,12 @@ NOT_ANCHORED = ("timestamps: none — the records are NOT independently anchored
 
 def _anchors(manifest: dict[str, Any], problems: list[str]) -> list[Anchor]:
     """Return the manifest's anchors, naming any entry that cannot be read."""
-    found = []
-    for index, raw in enumerate(manifest.get("anchors") or []):
+    found: list[Anchor] = []
+    listed = manifest.get("anchors", [])
+    if not isinstance(listed, list):
+        problems.append("manifest.json: 'anchors' is not a list")
+        return found
+    for index, raw in enumerate(listed):
         try:
             found.append(Anchor(
                 int(manifest["provider_id"]), int(raw["head_seq"]), str(raw["head_hash"]),

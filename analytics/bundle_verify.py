@@ -11,11 +11,12 @@ import subprocess
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from analytics.bundle_anchors import check_bundle_anchors
 from analytics.bundle_claims import check_eligibility, check_override_pages, check_provenance
@@ -29,6 +30,8 @@ from surveys.models import RECORD_FORMAT_1
 from surveys.records import record_view
 from surveys.verify import entry_from_parts, verify_entries
 from surveys.verify_anchors import DEFAULT_MAX_DELAY
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -70,31 +73,53 @@ def verify_bundle(data: bytes, *, use_pdftotext: bool = True,
         return result
     try:
         manifest = json.loads(files.pop(MANIFEST).decode("utf-8"))
-        key = load_public_key(manifest["public_key"]["pem"])
-    except (ValueError, KeyError, TypeError) as exc:
-        result.problems.append(f"manifest.json unreadable: {exc}")
+        if not isinstance(manifest, dict):
+            raise TypeError("not a JSON object")
+        key = load_public_key(_obj(manifest.get("public_key"))["pem"])
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        result.problems.append(f"manifest.json unreadable: {type(exc).__name__}: {exc}"[:300])
         return result
     result.key_fingerprint = fingerprint(key)
     problems = result.problems
     if manifest["public_key"].get("fingerprint") != result.key_fingerprint:
         problems.append("manifest.json: the stated key fingerprint is not the key's")
-    if not verify_signature(key, manifest_digest(manifest), str(manifest.get("signature"))):
+    if not guarded(problems, "the manifest signature", lambda: verify_signature(
+            key, manifest_digest(manifest), str(manifest.get("signature"))), True):
         problems.append("manifest.json: signature invalid (manifest altered)")
-    _check_files(files, manifest, problems)
-    records = _check_records(manifest, key, result)
-    year = _year_records(manifest, records, problems)
-    _check_attachments(files, year, problems)
-    _check_summary(manifest, year, problems)
-    check_eligibility(manifest, year, problems)
-    overrides, _late = check_provenance(manifest, year, problems, result.notes)
-    check_bundle_anchors(manifest, records, max_delay=max_anchor_delay,
-                         trusted_roots=trusted_roots, problems=problems, notes=result.notes)
-    check_tables(files, year, problems)
+    guarded(problems, "the file hashes", lambda: _check_files(files, manifest, problems))
+    records = guarded(problems, "the records", lambda: _check_records(manifest, key, result), {})
+    year = guarded(problems, "the year's forms",
+                   lambda: _year_records(manifest, records, problems),
+                   {"current": [], "superseded": []})
+    guarded(problems, "the attachments", lambda: _check_attachments(files, year, problems))
+    guarded(problems, "the summary", lambda: _check_summary(manifest, year, problems))
+    guarded(problems, "the §5 verdict", lambda: check_eligibility(manifest, year, problems))
+    overrides, _late = guarded(problems, "the provenance", lambda: check_provenance(
+        manifest, year, problems, result.notes), ([], {}))
+    guarded(problems, "the anchors", lambda: check_bundle_anchors(
+        manifest, records, max_delay=max_anchor_delay, trusted_roots=trusted_roots,
+        problems=problems, notes=result.notes))
+    guarded(problems, "the spreadsheets", lambda: check_tables(files, year, problems))
     if use_pdftotext and shutil.which("pdftotext") and "evidence.pdf" in files:
-        _check_pdf(files["evidence.pdf"], manifest, year, problems, (overrides, records))
+        guarded(problems, "evidence.pdf", lambda: _check_pdf(
+            files["evidence.pdf"], manifest, year, problems, (overrides, records)))
     else:
         result.notes.append("pdftotext not available: the PDF text was not compared")
     return result
+
+
+def guarded(problems: list[str], what: str, check: Callable[[], T], default: Any = None) -> T:
+    """Return check(); when malformed manifest data makes it raise, name that and return default.
+
+    A manifest is data from the party being assessed: whatever it holds, the verifier reports
+    FAILED with the part it could not check and goes on with the rest; it never crashes.
+    """
+    try:
+        return check()
+    except Exception as exc:  # noqa: BLE001 - any failure on hostile data is a finding
+        problems.append(f"manifest.json malformed: {what} could not be checked "
+                        f"({type(exc).__name__}: {exc})"[:300])
+        return cast(T, default)
 
 
 def read_manifest(data: bytes) -> dict[str, Any] | None:
@@ -102,7 +127,7 @@ def read_manifest(data: bytes) -> dict[str, Any] | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             manifest = json.loads(archive.read(MANIFEST).decode("utf-8"))
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, RecursionError):
         return None
     return manifest if isinstance(manifest, dict) else None
 
@@ -170,6 +195,8 @@ def _check_records(manifest: dict[str, Any], key: Any, result: BundleResult
     result.records = checked.records
     result.problems.extend(p.message for p in checked.problems)
     provider_id = manifest.get("provider_id")
+    if not isinstance(provider_id, int) or isinstance(provider_id, bool):
+        result.problems.append("manifest.json: 'provider_id' is not an integer")
     if any(e.provider_id != provider_id for e in entries):
         result.problems.append("records of another provider are mixed into the chain")
     chain = _obj(manifest.get("chain"))

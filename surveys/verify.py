@@ -26,6 +26,7 @@ from surveys.verify_anchors import ChainRecord as AnchorRecord
 
 RESPONSE_TABLE: Table = Response.__table__  # type: ignore[attr-defined]
 BATCH = 500
+MAX_LISTED_GAP = 20  # a longer run of missing records is named as one range
 
 
 @dataclass(frozen=True)
@@ -125,12 +126,18 @@ def check_chain(entries: list[ChainEntry]) -> list[Problem]:
             found.append(Problem("seq_duplicate", provider_id,
                                  f"provider {provider_id}: seq {seq} used twice (fork): {ids}",
                                  group[0].response_id, seq))
-    last = max(by_seq)
-    for seq in range(1, last + 1):
-        if seq not in by_seq:
+    previous = 0
+    for seq in sorted(s for s in by_seq if s >= 1):  # a huge seq must not mean a huge loop
+        gap = seq - previous - 1
+        if gap > MAX_LISTED_GAP:
             found.append(Problem("seq_missing", provider_id,
-                                 f"provider {provider_id}: seq {seq} missing (record deleted)",
-                                 None, seq))
+                                 f"provider {provider_id}: seq {previous + 1} to {seq - 1} "
+                                 f"missing ({gap} records deleted)", None, previous + 1))
+        else:
+            found.extend(Problem("seq_missing", provider_id,
+                                 f"provider {provider_id}: seq {missing} missing (record deleted)",
+                                 None, missing) for missing in range(previous + 1, seq))
+        previous = seq
     for seq, group in sorted(by_seq.items()):
         if seq == 1:
             expected, what = GENESIS_HASH, "the genesis hash"

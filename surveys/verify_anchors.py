@@ -85,7 +85,7 @@ def check_anchors(records: Iterable[ChainRecord], anchors: Iterable[Anchor], *,
         if anchor in matching:
             continue
         below = max((a.head_seq for a in matching if a.head_seq < anchor.head_seq), default=0)
-        changed = [chain[s].name for s in range(below + 1, anchor.head_seq + 1) if s in chain]
+        changed = [chain[s].name for s in sorted(chain) if below < s <= anchor.head_seq]
         problems.append(AnchorProblem(
             "anchor_mismatch", anchor.head_seq,
             f"timestamp of seq {anchor.head_seq} ({anchor.tsa_url}, "

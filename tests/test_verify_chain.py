@@ -272,3 +272,18 @@ def test_an_unreadable_submitted_at_is_no_time() -> None:
                              stored_hash="h", signature="s", key_id="k")
     assert entry.malformed == "" and entry.submitted_at is None
     assert utc_epoch() == datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("gap", "messages"), [
+    (20, [f"provider 1: seq {s} missing (record deleted)" for s in range(2, 22)]),
+    (21, ["provider 1: seq 2 to 22 missing (21 records deleted)"]),
+    (10**30, [f"provider 1: seq 2 to {10**30 + 1} missing ({10**30} records deleted)"]),
+])
+def test_a_long_gap_is_named_as_one_range(gap: int, messages: list[str]) -> None:
+    first, second = chain(2)
+    far = changed(second, seq=gap + 2, response_id=99)
+    result = verify_entries([first, far], KEY)
+    missing = [p for p in result.problems if p.kind == "seq_missing"]
+    assert [p.message for p in missing] == messages
+    assert missing[0].seq == 2 and missing[0].response_id is None
+    assert result.heads == {1: far.stored_hash}

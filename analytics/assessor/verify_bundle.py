@@ -37,6 +37,7 @@ except ImportError:  # pragma: no cover - a bundle without timestamp support
 MANIFEST = "manifest.json"
 BEIJING = timezone(timedelta(hours=8))  # China keeps UTC+8 all year
 GENESIS = "0" * 64
+MAX_LISTED_GAP = 20  # a longer run of missing records is named as one range
 FORMAT_1, FORMAT_2 = "star-survey/record/1", "star-survey/record/2"
 ENVELOPE_KEYS = {"format", "provider_id", "year", "seq", "prev_hash", "submitted_at",
                  "content_sha256"}
@@ -161,11 +162,17 @@ def check_chain(by_seq: dict[int, list[dict[str, Any]]], manifest: dict[str, Any
                 report: Report) -> None:
     """Check that seq runs 1..head without gap or fork and each prev_hash links to its parent."""
     last = max(by_seq, default=0)
-    for seq in range(1, last + 1):
-        group = by_seq.get(seq, [])
-        if not group:
-            report.fail(f"chain: seq {seq} missing (record removed)")
-        elif len(group) > 1:
+    previous = 0
+    for seq in sorted(s for s in by_seq if s >= 1):  # a huge seq must not mean a huge loop
+        if seq - previous - 1 > MAX_LISTED_GAP:
+            report.fail(f"chain: seq {previous + 1} to {seq - 1} missing "
+                        f"({seq - previous - 1} records removed)")
+        else:
+            for missing in range(previous + 1, seq):
+                report.fail(f"chain: seq {missing} missing (record removed)")
+        previous = seq
+        group = by_seq[seq]
+        if len(group) > 1:
             report.fail(f"chain: seq {seq} used twice (fork)")
         parent = GENESIS if seq == 1 else (by_seq.get(seq - 1) or [{}])[0].get("record_hash")
         for entry in group:
@@ -336,7 +343,13 @@ def load_roots(paths: list[str]) -> list[bytes]:
 def check_anchors(manifest: dict[str, Any], records: dict[int, dict[str, Any]],
                   max_delay: timedelta, report: Report, roots: list[bytes] | None = None) -> None:
     """Check each timestamp token against the chain and report when each form was anchored."""
-    anchors = [a for a in manifest.get("anchors") or [] if isinstance(a, dict)]
+    raw_anchors = manifest.get("anchors", [])
+    if not isinstance(raw_anchors, list):
+        report.fail("manifest: 'anchors' is not a list")
+        raw_anchors = []
+    anchors = [a for a in raw_anchors if isinstance(a, dict)]
+    if len(anchors) != len(raw_anchors):
+        report.fail("manifest: an anchor is not an object")
     if not anchors:
         report.notes.append("timestamps: none — the records are NOT independently anchored; "
                             "their times are the provider's word only")
@@ -416,25 +429,21 @@ def check_receipts(path: str, forms: list[dict[str, Any]], report: Report) -> No
                         f"code is {receipt_code(versions[-1]['record_hash'])}")
 
 
-def verify(path: str, *, expect_key: str | None, receipts: str | None,
-           max_delay: timedelta, roots: list[bytes] | None = None) -> Report:
-    """Return the report of every check of the bundle at path."""
-    report = Report()
-    with zipfile.ZipFile(path) as archive:
-        files = {i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()}
-    manifest = json.loads(files.pop(MANIFEST).decode("utf-8"))
-    key = serialization.load_pem_public_key(manifest["public_key"]["pem"].encode())
-    if not isinstance(key, Ed25519PublicKey):
-        raise ValueError("the bundle's key is not an Ed25519 key")
-    fingerprint = sha256_hex(key.public_bytes(serialization.Encoding.Raw,
-                                              serialization.PublicFormat.Raw))
-    report.notes.append(f"key fingerprint {fingerprint}: compare it with the published one")
-    if expect_key and expect_key.strip().lower() != fingerprint:
-        report.fail(f"key: the bundle is signed with {fingerprint}, not the published key")
-    body = {k: v for k, v in manifest.items() if k != "signature"}
-    if not signature_ok(key, sha256_hex(canonical(body)), manifest.get("signature")):
-        report.fail("manifest: signature invalid (manifest altered)")
+def guarded(report: Report, what: str, check: Any, default: Any = None) -> Any:
+    """Return check(); when malformed manifest data makes it raise, fail naming the part."""
+    try:
+        return check()
+    except Exception as exc:  # noqa: BLE001 - any failure on hostile data is a finding
+        report.fail(f"manifest: {what} could not be checked ({type(exc).__name__}: {exc})"[:300])
+        return default
+
+
+def check_files(files: dict[str, bytes], manifest: dict[str, Any], report: Report) -> None:
+    """Compare every file's SHA-256 with the manifest; name added, missing and altered files."""
     listed = manifest.get("files") or {}
+    if not isinstance(listed, dict):
+        report.fail("manifest: 'files' is not an object")
+        listed = {}
     for name in sorted(set(files) | set(listed)):
         if name not in listed:
             report.fail(f"file {name}: not listed in the manifest (added)")
@@ -442,14 +451,49 @@ def verify(path: str, *, expect_key: str | None, receipts: str | None,
             report.fail(f"file {name}: missing from the bundle")
         elif sha256_hex(files[name]) != listed[name]:
             report.fail(f"file {name}: SHA-256 does not match the manifest (altered)")
-    records = check_records(manifest, key, report)
-    current, history = year_forms(manifest, records, report)
-    mean = check_summary(manifest, current, report)
-    check_eligibility(manifest, mean, report)
-    check_provenance(manifest, [*current, *history], report)
-    check_anchors(manifest, records, max_delay, report, roots)
+
+
+def verify(path: str, *, expect_key: str | None, receipts: str | None,
+           max_delay: timedelta, roots: list[bytes] | None = None) -> Report:
+    """Return the report of every check of the bundle at path."""
+    report = Report()
+    with zipfile.ZipFile(path) as archive:
+        files = {i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()}
+    manifest = json.loads(files.pop(MANIFEST).decode("utf-8"))
+    if not isinstance(manifest, dict):
+        raise ValueError("manifest.json is not a JSON object")
+    pem = obj(manifest.get("public_key")).get("pem")
+    if not isinstance(pem, str):
+        raise ValueError("manifest.json names no public key")
+    key = serialization.load_pem_public_key(pem.encode())
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError("the bundle's key is not an Ed25519 key")
+    fingerprint = sha256_hex(key.public_bytes(serialization.Encoding.Raw,
+                                              serialization.PublicFormat.Raw))
+    report.notes.append(f"key fingerprint {fingerprint}: compare it with the published one")
+    if obj(manifest.get("public_key")).get("fingerprint") != fingerprint:
+        report.fail("manifest: the stated key fingerprint is not the key's")
+    if not is_int(manifest.get("provider_id")):
+        report.fail("manifest: 'provider_id' is not an integer")
+    if expect_key and expect_key.strip().lower() != fingerprint:
+        report.fail(f"key: the bundle is signed with {fingerprint}, not the published key")
+    body = {k: v for k, v in manifest.items() if k != "signature"}
+    if not guarded(report, "the manifest signature", lambda: signature_ok(
+            key, sha256_hex(canonical(body)), manifest.get("signature")), True):
+        report.fail("manifest: signature invalid (manifest altered)")
+    guarded(report, "the file hashes", lambda: check_files(files, manifest, report))
+    records = guarded(report, "the records", lambda: check_records(manifest, key, report), {})
+    current, history = guarded(report, "the year's forms",
+                               lambda: year_forms(manifest, records, report), ([], []))
+    mean = guarded(report, "the summary", lambda: check_summary(manifest, current, report))
+    guarded(report, "the §5 verdict", lambda: check_eligibility(manifest, mean, report))
+    guarded(report, "the provenance",
+            lambda: check_provenance(manifest, [*current, *history], report))
+    guarded(report, "the anchors",
+            lambda: check_anchors(manifest, records, max_delay, report, roots))
     if receipts:
-        check_receipts(receipts, [*current, *history], report)
+        guarded(report, "the receipts",
+                lambda: check_receipts(receipts, [*current, *history], report))
     return report
 
 
@@ -468,8 +512,8 @@ def main(argv: list[str] | None = None) -> int:
         report = verify(args.bundle, expect_key=args.expect_key, receipts=args.receipts,
                         max_delay=timedelta(hours=args.max_anchor_delay),
                         roots=load_roots(args.tsa_root) or None)
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, StopIteration) as exc:
-        print(f"FAILED: the bundle cannot be read ({type(exc).__name__}: {exc})")
+    except Exception as exc:  # noqa: BLE001 - unreadable input is reported, never a traceback
+        print(f"FAILED: the bundle cannot be read ({type(exc).__name__}: {exc})"[:400])
         return 2
     for note in report.notes:
         print(f"note: {note}")

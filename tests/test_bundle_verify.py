@@ -1,0 +1,247 @@
+"""A malformed manifest is reported FAILED by both bundle verifiers, never raised.
+
+Hand-made cases (missing keys, wrong types, bad base64, bad hex, nested garbage) and
+property-based ones (hypothesis replaces or deletes any part of a real manifest), each with the
+manifest left as it is (its signature no longer matches) and signed again with the provider's
+own key (every later check then runs on the garbage).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analytics.bundle_verify import BundleResult, guarded, read_manifest, verify_bundle
+from analytics.evidence_bundle import manifest_digest
+from surveys.context import Context, open_context
+from surveys.schema import upgrade
+from surveys.settings import Settings
+from tests.evidence_support import seed_two_years
+from tests.test_assessor_verifier import standalone
+from tests.test_bundle_claims import make_bundle
+
+VERIFIER = standalone()
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False)
+    | st.text(max_size=20) | st.sampled_from(["", "0" * 64, "zz" * 32, "!!!", "AAAA", "-1"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=4),
+    max_leaves=12)
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Context, bytes]]:
+    """Yield a context and a real, valid bundle of its provider's 2026 year."""
+    folder = tmp_path_factory.mktemp("bundle")
+    ctx = open_context(Settings(db_url=f"sqlite:///{folder / 'survey.db'}",
+                                data_dir=folder / "data", base_url="http://survey.test"))
+    upgrade(ctx.engine)
+    provider, _ = seed_two_years(ctx)
+    yield ctx, make_bundle(ctx, provider, 2026)
+    ctx.engine.dispose()
+
+
+def with_manifest(bundle: bytes, text: bytes) -> bytes:
+    """Return the bundle with manifest.json replaced by these bytes."""
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files["manifest.json"] = text
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def manifest(bundle: bytes) -> dict[str, Any]:
+    """Return the bundle's manifest."""
+    found = read_manifest(bundle)
+    assert found is not None
+    return found
+
+
+def variants(ctx: Context, bundle: bytes, change: Callable[[dict[str, Any]], Any], *,
+             resign_too: bool = True) -> list[bytes]:
+    """Return the bundle with its manifest changed: as is, and signed again by the provider."""
+    out = []
+    for resign in (False, True) if resign_too else (False,):
+        body = manifest(bundle)
+        replaced = change(body)
+        body = body if replaced is None else replaced
+        if resign and isinstance(body, dict):
+            with contextlib.suppress(Exception):  # a body that cannot even be hashed
+                body["signature"] = ctx.signer.sign(manifest_digest(body))
+        out.append(with_manifest(bundle, json.dumps(body, ensure_ascii=False).encode()))
+    return out
+
+
+def assert_failed(data: bytes, tmp_path: Path, *, pdf: bool = False) -> BundleResult:
+    """Assert both verifiers report FAILED on the bundle, without raising; return the result.
+
+    With pdf, only star-survey's verifier is asked: the stand-alone one does not read the PDF.
+    """
+    result = verify_bundle(data, use_pdftotext=pdf)
+    assert not result.ok and result.problems
+    assert "FAILED" in result.summary() and "OK" not in result.summary()
+    if pdf:
+        return result
+    path = tmp_path / "bundle.zip"
+    path.write_bytes(data)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = VERIFIER.main([str(path)])
+    lines = out.getvalue().splitlines()
+    assert status in (1, 2), lines
+    assert lines and lines[-1].startswith("FAILED"), lines
+    assert not any(line.startswith("OK") for line in lines)
+    return result
+
+
+def test_the_real_bundle_verifies(real: tuple[Context, bytes], tmp_path: Path) -> None:
+    _, bundle = real
+    assert verify_bundle(bundle, use_pdftotext=False).ok
+    path = tmp_path / "bundle.zip"
+    path.write_bytes(bundle)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert VERIFIER.main([str(path)]) == 0
+
+
+@pytest.mark.parametrize("text", [b"[]", b'"manifest"', b"1", b"null", b"{", b"\xff\xfe",
+                                  b"[" * 100000 + b"]" * 100000, b'{"public_key": 5}',
+                                  b'{"public_key": {"pem": 5}}', b'{"public_key": {"pem": "!!!"}}',
+                                  b'{"public_key": {"pem": "-----BEGIN PUBLIC KEY-----"}}'])
+def test_an_unreadable_manifest(real: tuple[Context, bytes], tmp_path: Path,
+                                text: bytes) -> None:
+    result = assert_failed(with_manifest(real[1], text), tmp_path)
+    assert result.problems[0].startswith("manifest.json unreadable: ")
+
+
+TOP_KEYS = ["public_key", "signature", "files", "records", "chain", "year", "provider_id",
+            "year_records", "summary", "eligibility", "provenance", "anchors", "pdf"]
+WRONG = [None, 1, "x", [], {}, True, [[{}]], {"a": {"b": [None]}}]
+
+
+@pytest.mark.parametrize("key", TOP_KEYS)
+def test_each_key_missing(real: tuple[Context, bytes], tmp_path: Path, key: str) -> None:
+    ctx, bundle = real
+    for data in variants(ctx, bundle, lambda m: m.pop(key, None) and None,
+                         resign_too=key != "signature"):
+        assert_failed(data, tmp_path, pdf=key == "pdf")
+
+
+@pytest.mark.parametrize("key", TOP_KEYS)
+@pytest.mark.parametrize("value", WRONG, ids=repr)
+def test_each_key_of_a_wrong_type(real: tuple[Context, bytes], tmp_path: Path, key: str,
+                                  value: Any) -> None:
+    ctx, bundle = real
+    if manifest(bundle).get(key) == value and type(manifest(bundle).get(key)) is type(value):
+        return  # the same value: nothing to report
+    for data in variants(ctx, bundle, lambda m: m.__setitem__(key, value),
+                         resign_too=key != "signature"):
+        assert_failed(data, tmp_path, pdf=key == "pdf")
+
+
+def first_record(m: dict[str, Any]) -> dict[str, Any]:
+    """Return the manifest's first record that has content."""
+    return next(r for r in m["records"] if "content" in r)
+
+
+NESTED: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "pem bad base64": lambda m: m["public_key"].__setitem__(
+        "pem", "-----BEGIN PUBLIC KEY-----\n!!!!\n-----END PUBLIC KEY-----\n"),
+    "fingerprint wrong": lambda m: m["public_key"].__setitem__("fingerprint", "00"),
+    "signature bad base64": lambda m: m.__setitem__("signature", "!!!not base64"),
+    "record hash bad hex": lambda m: first_record(m).__setitem__("record_hash", "zz" * 32),
+    "record signature bad base64": lambda m: first_record(m).__setitem__("signature", "%%"),
+    "record is a list": lambda m: m["records"].__setitem__(0, [1, 2]),
+    "envelope garbage": lambda m: first_record(m).__setitem__("envelope", {"a": [[[]]]}),
+    "envelope seq text": lambda m: first_record(m)["envelope"].__setitem__("seq", "1"),
+    "envelope seq huge": lambda m: first_record(m)["envelope"].__setitem__("seq", 10**30),
+    "content items text": lambda m: first_record(m)["content"].__setitem__("items", "x"),
+    "content total text": lambda m: first_record(m)["content"].__setitem__("total", "九十"),
+    "content supersedes list": lambda m: first_record(m)["content"].__setitem__(
+        "supersedes_id", [1]),
+    "content signature hash int": lambda m: first_record(m)["content"].__setitem__(
+        "signature_sha256", 5),
+    "content not an object": lambda m: first_record(m).__setitem__("content", [1]),
+    "response id text": lambda m: first_record(m).__setitem__("response_id", "7"),
+    "file digest int": lambda m: m["files"].__setitem__("responses.csv", 5),
+    "file digest bad hex": lambda m: m["files"].__setitem__("responses.csv", "zz"),
+    "chain head list": lambda m: m["chain"].__setitem__("head_hash", ["a"]),
+    "year records nested": lambda m: m.__setitem__("year_records", {"current": [[1]],
+                                                                    "superseded": {"a": 1}}),
+    "summary text": lambda m: m.__setitem__("summary", {"units_responded": "2",
+                                                        "mean_total": "x", "star_by_score": []}),
+    "pdf garbage": lambda m: m.__setitem__("pdf", {"pages": "x", "form_pages": {"1": "ab"}}),
+    "eligibility nested": lambda m: m.__setitem__("eligibility", {"inputs": {"contracts": [[1]]}}),
+    "anchors garbage": lambda m: m.__setitem__("anchors", [{"token": "!!", "head_seq": "x"}]),
+    "provenance garbage": lambda m: m.__setitem__("provenance", {"overrides": [[None]]}),
+    "records deep": lambda m: m.__setitem__("records", [[[[[[[[[[{}]]]]]]]]]]),
+}
+
+
+@pytest.mark.parametrize("name", list(NESTED))
+def test_nested_garbage(real: tuple[Context, bytes], tmp_path: Path, name: str) -> None:
+    ctx, bundle = real
+    for data in variants(ctx, bundle, NESTED[name], resign_too=not name.startswith("signature")):
+        assert_failed(data, tmp_path, pdf=name == "pdf garbage")
+
+
+def replace_somewhere(value: Any, data: st.DataObject) -> Any:
+    """Return value with one part, chosen by hypothesis, replaced by garbage or deleted."""
+    if isinstance(value, dict) and value and data.draw(st.booleans()):
+        key = data.draw(st.sampled_from(sorted(value)))
+        if data.draw(st.integers(0, 3)) == 0:
+            return {k: v for k, v in value.items() if k != key}
+        return {**value, key: replace_somewhere(value[key], data)}
+    if isinstance(value, list) and value and data.draw(st.booleans()):
+        index = data.draw(st.integers(0, len(value) - 1))
+        return [*value[:index], replace_somewhere(value[index], data), *value[index + 1:]]
+    return data.draw(json_values)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.data(), st.booleans())
+def test_any_part_replaced_is_reported(real: tuple[Context, bytes], tmp_path: Path,
+                                       data: st.DataObject, resign: bool) -> None:
+    ctx, bundle = real
+    original = manifest(bundle)
+    key = data.draw(st.sampled_from(sorted(k for k in original if k != "signature")))
+    changed = {**original, key: replace_somewhere(original[key], data)}
+    if changed == original:
+        return
+    if not resign:  # the signature no longer matches: always FAILED
+        assert_failed(with_manifest(bundle, json.dumps(changed).encode()), tmp_path)
+        return
+    # Signed again by the provider: a harmless change (a note, base_url) may verify; whatever
+    # the change, both verifiers finish, and say OK only when they found nothing.
+    changed["signature"] = ctx.signer.sign(manifest_digest(changed))
+    data_ = with_manifest(bundle, json.dumps(changed).encode())
+    result = verify_bundle(data_, use_pdftotext=False)
+    assert result.ok is (not result.problems)
+    assert ("OK" in result.summary()) is result.ok
+    path = tmp_path / "bundle.zip"
+    path.write_bytes(data_)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = VERIFIER.main([str(path)])
+    last = out.getvalue().splitlines()[-1]
+    assert (status, last.startswith("OK")) in ((0, True), (1, False), (2, False)), last
+
+
+def test_guarded_names_the_part_and_goes_on() -> None:
+    problems: list[str] = []
+    assert guarded(problems, "the records", lambda: {}["x"], default=7) == 7
+    assert guarded(problems, "the summary", lambda: 3) == 3
+    assert problems == ["manifest.json malformed: the records could not be checked "
+                        "(KeyError: 'x')"]

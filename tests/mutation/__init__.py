@@ -1,0 +1,1 @@
+"""The mutation run (`make mutation`): mutmut on the core modules, one at a time."""

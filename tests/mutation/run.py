@@ -1,0 +1,142 @@
+"""Run mutmut on each core module with its focused tests and print the kill table.
+
+Usage: python -m tests.mutation.run [module ...]   (default: every module of MODULES)
+
+Each module is mutated in its own scratch copy of the project (under .mutation/), so the
+runs do not share mutmut's cache and the worktree is never touched. Results are kept in
+.mutation/<module>.json; `--table` prints the table from those files without running.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.mutation.equivalent import EQUIVALENT
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = ROOT / ".mutation"
+COPIED = ("surveys", "analytics", "tests", "migrations")
+PYTEST_ARGS = ["-p", "no:randomly", "-p", "no:cacheprovider", "-m", "not postgres and not browser",
+               "-x", "-q"]
+
+# module -> the tests that pin it (kept small: the run is one test selection per mutant).
+MODULES: dict[str, tuple[str, list[str]]] = {
+    "stars": ("analytics/stars.py", ["tests/test_stars.py", "tests/test_standard_literals.py"]),
+    "access": ("surveys/access.py", ["tests/test_permissions.py"]),
+    "tokens": ("surveys/tokens.py", ["tests/test_tokens.py"]),
+    "form_a1": ("surveys/form_a1.py", ["tests/test_form_a1.py", "tests/test_standard_literals.py"]),
+    "signature": ("surveys/signature.py", ["tests/test_signature.py"]),
+    "records": ("surveys/records.py", ["tests/test_records.py",
+                                       "tests/test_assessor_verifier.py::"
+                                       "test_records_reproduce_the_golden_vectors"]),
+    "validation": ("surveys/validation.py", ["tests/test_validation.py",
+                                             "tests/test_validation_bounds.py"]),
+    "verify": ("surveys/verify.py", ["tests/test_verify_chain.py", "tests/test_verify.py"]),
+    "eligibility": ("analytics/eligibility.py", ["tests/test_eligibility.py"]),
+    "bundle_verify": ("analytics/bundle_verify.py", ["tests/test_bundle_verify.py"]),
+}
+# mutmut's exit codes (mutmut.stats.status_by_exit_code) that count as killed: a failing test,
+# a timeout, a crash. "survived" (0), "no tests" (5, 33) and anything else count as not killed.
+KILLED = {1, 3, 36, -24, 24, 152, 255, -11, -9}
+
+
+def prepare(module: str) -> Path:
+    """Return a fresh scratch copy of the project configured to mutate one module."""
+    path, tests = MODULES[module]
+    folder = WORK / module
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for name in COPIED:
+        shutil.copytree(ROOT / name, folder / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "artifacts", "mutation"))
+    (folder / "tests" / "mutation").mkdir()
+    (folder / "tests" / "mutation" / "__init__.py").write_text("")
+    for name in ("alembic.ini",):
+        if (ROOT / name).exists():
+            shutil.copy2(ROOT / name, folder / name)
+    config = ROOT.joinpath("pyproject.toml").read_text("utf-8")
+    config += "\n[tool.mutmut]\n" + "\n".join([
+        'source_paths = ["surveys", "analytics"]',
+        f"only_mutate = [{json.dumps(path)}]",
+        f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
+        f"pytest_add_cli_args = {json.dumps(PYTEST_ARGS)}",
+        'also_copy = ["migrations", "alembic.ini"]',
+        "use_git_change_detection = false",
+        "timeout_multiplier = 5.0",
+    ]) + "\n"
+    (folder / "pyproject.toml").write_text(config, "utf-8")
+    return folder
+
+
+def measure(module: str, children: int) -> dict[str, object]:
+    """Run mutmut on one module and return its counts (and the surviving mutants' names)."""
+    folder = prepare(module)
+    mutmut = Path(sys.executable).with_name("mutmut")
+    started = time.monotonic()
+    env = {**os.environ, "TZ": "UTC"}
+    subprocess.run(["nice", "-n", "19", str(mutmut), "run", "--max-children", str(children)],
+                   cwd=folder, env=env, check=False, stdout=subprocess.DEVNULL)
+    statuses: dict[str, int] = {}
+    for meta in (folder / "mutants").rglob("*.meta"):
+        statuses.update(json.loads(meta.read_text())["exit_code_by_key"])
+    survivors = sorted(k for k, v in statuses.items() if v not in KILLED and v is not None)
+    result = {"module": module, "path": MODULES[module][0], "total": len(statuses),
+              "killed": sum(1 for v in statuses.values() if v in KILLED), "survivors": survivors,
+              "not_run": sorted(k for k, v in statuses.items() if v is None),
+              "seconds": round(time.monotonic() - started)}
+    WORK.joinpath(f"{module}.json").write_text(json.dumps(result, indent=1), "utf-8")
+    return result
+
+
+def row(result: dict[str, object]) -> str:
+    """Return one table row: module, killed, survived, equivalent listed, % of the rest killed."""
+    module = str(result["module"])
+    survivors = list(result["survivors"])  # type: ignore[call-overload]
+    listed = [s for s in survivors if s in EQUIVALENT.get(module, {})]
+    killed = int(result["killed"])  # type: ignore[call-overload]
+    live = len(survivors) - len(listed)
+    share = 100.0 * killed / (killed + live) if killed + live else 100.0
+    return f"| {module} | {killed} | {len(survivors)} | {len(listed)} | {share:.1f} % |"
+
+
+def table(modules: list[str]) -> str:
+    """Return the Markdown table of every module measured so far (unmeasured ones named)."""
+    lines = ["| module | killed | survived | equivalent listed | killed of non-equivalent |",
+             "|---|---|---|---|---|"]
+    for module in modules:
+        saved = WORK / f"{module}.json"
+        if saved.exists():
+            lines.append(row(json.loads(saved.read_text("utf-8"))))
+        else:
+            lines.append(f"| {module} | not measured | | | |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    """Measure the modules named (all by default), then print the table."""
+    only_table = "--table" in argv
+    names = [a for a in argv if not a.startswith("--")] or list(MODULES)
+    unknown = [n for n in names if n not in MODULES]
+    if unknown:
+        print("unknown module(s):", ", ".join(unknown), "; known:", ", ".join(MODULES))
+        return 2
+    children = int(os.environ.get("MUTATION_CHILDREN", "2"))
+    if not only_table:
+        for name in names:
+            result = measure(name, children)
+            print(row(result), f"({result['seconds']} s)", flush=True)
+            for survivor in result["survivors"]:  # type: ignore[attr-defined]
+                note = EQUIVALENT.get(name, {}).get(survivor)
+                print("    survived:", survivor, f"(equivalent: {note})" if note else "")
+    print(table(names))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

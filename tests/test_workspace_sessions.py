@@ -108,3 +108,17 @@ def test_only_a_cookie_signed_with_the_installation_key_is_read(tamper: object) 
     assert ws.token_from_cookie(key, value) == "tok3n"
     assert ws.token_from_cookie(ws.cookie_key(b"another installation"), value) is None
     assert ws.token_from_cookie(key, tamper(value)) is None  # type: ignore[operator]
+
+
+def test_a_recent_session_is_read_without_a_write_and_a_due_one_is_not(ctx: Context) -> None:
+    ensure_user(ctx, "clerk@example.com")
+    now = utcnow()
+    token = exchange(ctx, mint(ctx, "clerk@example.com", now), now)
+    with read_session(ctx.engine) as session:
+        fresh = ws.peek(session=session, token=token, idle_minutes=MINUTES,
+                        now=now + timedelta(seconds=ws.TOUCH_SECONDS - 1))
+        due = ws.peek(session=session, token=token, idle_minutes=MINUTES,
+                      now=now + timedelta(seconds=ws.TOUCH_SECONDS + 1))
+        unknown = ws.peek(session=session, token="nope", idle_minutes=MINUTES, now=now)
+    assert fresh == ws.Resumed(Actor("clerk@example.com", "admin"))
+    assert due is None and unknown == ws.Resumed(None)

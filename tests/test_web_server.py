@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,9 @@ def _call(path: str) -> tuple[int, bool]:
         return {"type": "http.request", "body": b""}
 
     scope = {"type": "http", "method": "GET", "path": path, "headers": []}
-    asyncio.run(web_server.GuardRoutes(inner)(scope, receive, send))
+    # A thread of its own: a browser test's sync Playwright may keep a loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, web_server.GuardRoutes(inner)(scope, receive, send)).result()
     return int(sent[0]["status"]), bool(reached)
 
 

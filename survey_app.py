@@ -10,6 +10,7 @@ import streamlit as st
 from pages.auth import needs_setup, signed_in_actor
 from pages.common import current_lang, t
 from pages.context import app_context
+from pages.outreach_parts import mail_worker
 from pages.ws import account_box
 from surveys.access import ROLES
 from surveys.anchor_worker import AnchorWorker, start_worker
@@ -52,6 +53,7 @@ def main() -> None:
     """Route a client link to the form alone; everything else to the workspace."""
     st.set_page_config(page_title=t("app_title"), page_icon="⭐", layout="centered")
     _anchor_worker(get_settings().db_url)  # RFC 3161 anchoring runs beside, never in, requests
+    mail_worker()  # queued e-mail and its retries go on after a restart, whichever page opens
     current_lang()
     if st.query_params.get("t"):
         # A client link: only the form is reachable from here.

@@ -12,6 +12,7 @@ Streamlit's own:
 
 * The workspace's sign-in cookie, `/auth/session` and `/auth/logout`, and the binding of
   Streamlit session ids to the browser that opened them: web_auth.py.
+* Streamlit's v1 "pages/ folder" mode is switched off: only survey_app.py routes.
 * `/_stcore/metrics` (Streamlit's session and cache figures) answers 404 unless developer mode
   is on (`STAR_SURVEY_DEV_MODE=1`): it is no business of the public.
 
@@ -218,10 +219,16 @@ class GuardRoutes:
 def install() -> None:
     """Put GuardRoutes, AuthRoutes and CompressStatic in front of Streamlit's middleware stack."""
     from starlette.middleware import Middleware
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web.server.starlette import starlette_app
 
     from web_auth import AuthRoutes, bind_sessions
 
+    # pages/ holds survey_app.py's page files, routed by its st.navigation only. Left to
+    # itself, Streamlit would treat the folder as a v1 multipage app until the first run calls
+    # st.navigation: the first visitor after a start could run /clients, /setup... directly,
+    # past the router and the sign-in gate.
+    PagesManager.uses_pages_directory = False
     bind_sessions()
     original = starlette_app.create_streamlit_middleware
     if getattr(original, "_star_survey", False):

@@ -131,13 +131,15 @@ def run_pending(kind: str, target: int | None) -> str | None:
     return None if counts is None else t("cli_reissued_all_done").format(count=counts[0])
 
 
-by_id = {p.invitation_id: p for p in progress}
-pending = st.session_state.get("cli_pending")
-if pending and tuple(pending[2:]) == (provider_id, chosen_year) and (
-        pending[1] is None or pending[1] in by_id):
-    kind, target = pending[0], pending[1]
+def confirmation(kinds: tuple[str, ...], target: int | None) -> None:
+    """Show the pending link action of these kinds (for this target) with confirm / cancel."""
+    pending = st.session_state.get("cli_pending")
+    if not pending or pending[0] not in kinds or tuple(pending[1:]) != (
+            target, provider_id, chosen_year):
+        return
+    kind = pending[0]
     live = sum(1 for p in progress if not p.revoked)
-    st.warning(t(f"cli_confirm_{kind.replace('-', '_')}").format(
+    st.warning(t(f"cli_confirm_{kind}").format(
         client=by_id[target].client if target is not None else "", count=live))
     yes, no = st.columns(2)
     if yes.button(t("cli_confirm_yes"), key="cli_confirm_yes", type="primary"):
@@ -151,6 +153,8 @@ if pending and tuple(pending[2:]) == (provider_id, chosen_year) and (
         st.session_state.pop("cli_pending", None)
         st.rerun()
 
+
+by_id = {p.invitation_id: p for p in progress}
 if st.button(t("ws_sheet_prepare"), key="ws_sheet_prepare"):
     with read_session(ctx.engine) as session:
         cards = campaign_cards(session=session, actor=actor, secret=ctx.link_secret,
@@ -164,6 +168,7 @@ if sheet and sheet[:2] == (provider_id, chosen_year):
 if st.button(t("cli_reissue_all"), key="cli_reissue_all"):
     confirm("reissue_all", None)
     st.rerun()
+confirmation(("reissue_all",), None)
 
 st.subheader(t("ws_client_link"))
 pick = st.selectbox(t("ws_client"), options=list(by_id), key="ws_link_pick",
@@ -183,4 +188,5 @@ if item.url and left.button(t("ws_link_revoke"), key="ws_link_revoke"):
 if right.button(t("ws_link_reissue"), key="ws_link_reissue"):
     confirm("reissue", pick)
     st.rerun()
+confirmation(("revoke", "reissue"), pick)  # right below the button that asked
 reach_section(actor, provider_id, chosen_year)  # reachA: messages and letters

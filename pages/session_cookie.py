@@ -27,7 +27,7 @@ from surveys.workspace_sessions import (
     cookie_key,
     end,
     mint_sign_in,
-    needs_write,
+    peek,
     resume,
     token_from_cookie,
 )
@@ -87,8 +87,9 @@ def resume_from_cookie() -> Resumed:
         return Resumed(None)
     engine, minutes = app_context().engine, get_settings().session_minutes
     with read_session(engine) as session:
-        if not needs_write(session=session, token=token, idle_minutes=minutes):
-            return resume(session=session, token=token, idle_minutes=minutes)
+        seen = peek(session=session, token=token, idle_minutes=minutes)
+    if seen is not None:
+        return seen
     return run_write(engine, lambda s: resume(session=s, token=token, idle_minutes=minutes))
 
 

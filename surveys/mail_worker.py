@@ -11,6 +11,7 @@ from surveys.mailer import MailNotConfigured
 
 log = logging.getLogger(__name__)
 INTERVAL = 5.0  # seconds between two looks at the queue (a poke wakes the thread at once)
+STARTED: list[MailWorker] = []  # every worker this process started (tests stop them)
 
 
 class MailWorker:
@@ -56,4 +57,5 @@ def start_mail_worker(ctx: Context, interval: float = INTERVAL) -> MailWorker | 
         return None
     worker = MailWorker(ctx, interval)
     worker.thread.start()
+    STARTED.append(worker)
     return worker

@@ -9,14 +9,14 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, text
+from sqlalchemy import delete, func, text
 from sqlmodel import Session, col, select
 
 from surveys import login_guard
 from surveys.access import ROLES, Actor, require_admin
 from surveys.audit import record_change
 from surveys.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
-from surveys.models import Provider, UserAccount, utcnow
+from surveys.models import Provider, UserAccount, WorkspaceSession, utcnow
 from surveys.text import TextRule, clean_text
 
 USERNAME_RULE = TextRule("username", "用户名", "Username", 200, required=True)
@@ -222,7 +222,11 @@ def change_password(
     *, session: Session, actor: Actor, username: str, new_password: str,
     old_password: str | None = None,
 ) -> UserAccount:
-    """Return the account with a new password: its owner (with the old one) or an admin."""
+    """Return the account with a new password: its owner (with the old one) or an admin.
+
+    A reset by someone else (an administrator, the CLI) also ends the account's sign-in
+    sessions in every browser.
+    """
     account = find_account(session, username)
     if account is None:
         raise NotFound(f"账户 {username} 不存在 / no account {username}")
@@ -237,6 +241,9 @@ def change_password(
     account.password_hash = HASHER.hash(check_password(new_password))
     account.failed_logins, account.locked_until = 0, None
     login_guard.clear_failures(session, account.username)
+    if actor.username != account.username:  # a reset by an administrator: every browser out
+        session.exec(delete(WorkspaceSession).where(  # type: ignore[call-overload]
+            col(WorkspaceSession.username) == account.username))
     session.add(account)
     session.flush()
     record_change(session, actor, "password_change", "user_account", account.id,

@@ -144,15 +144,17 @@ def resume(*, session: Session, token: str | None, idle_minutes: int,
     return Resumed(actor)
 
 
-def needs_write(*, session: Session, token: str | None, idle_minutes: int,
-                now: datetime | None = None) -> bool:
-    """Return True when resuming this token would change its row (a read-only run suffices)."""
+def peek(*, session: Session, token: str | None, idle_minutes: int,
+         now: datetime | None = None) -> Resumed | None:
+    """Return the sign-in when resuming needs no write (a read-only run), else None."""
     now = now or utcnow()
     row = _row_of(session, token) if token else None
     if row is None:
-        return False
-    idle = now - _aware(row.last_seen, now)
-    return idle > timedelta(seconds=TOUCH_SECONDS) or active_actor(session, row.username) is None
+        return Resumed(None)
+    if now - _aware(row.last_seen, now) > timedelta(seconds=TOUCH_SECONDS):
+        return None  # expired or due for a touch: resume() in a write transaction
+    actor = active_actor(session, row.username)
+    return Resumed(actor) if actor is not None else None
 
 
 def end(*, session: Session, token: str | None) -> bool:

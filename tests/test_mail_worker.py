@@ -47,3 +47,34 @@ def test_an_unusable_setting_is_logged_once(ctx: Context, caplog: Any) -> None:
     worker.stop(timeout=10)
     warnings = [r for r in caplog.records if "STAR_SURVEY_SMTP_URL" in r.getMessage()]
     assert len(warnings) == 1 and warnings[0].levelname == "WARNING"
+
+
+def test_the_app_sends_what_was_queued_before_a_restart_without_the_reminders_page(
+        ctx: Context, smtp_server: SmtpServer, monkeypatch: Any) -> None:  # noqa: F811
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from surveys.mail_worker import STARTED
+    from tests.workspace_support import point_app_at
+
+    provider_id, _ids = outreach_campaign(ctx)
+    run_write(ctx.engine, lambda s: create_wave(  # queued while no app process was running
+        session=s, actor=SYSTEM, provider_id=provider_id, year=YEAR, selection="unanswered",
+        channel="email"))
+    point_app_at(monkeypatch, ctx)
+    monkeypatch.setenv("STAR_SURVEY_SMTP_URL", smtp_server.url)
+    before = len(STARTED)
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "survey_app.py"),
+                            default_timeout=30)
+    app.run()  # the sign-in page: nobody opens the reminders page
+    assert not app.exception
+    try:
+        deadline = time.monotonic() + 30
+        while len(smtp_server.handler.received) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(smtp_server.handler.received) == 3
+    finally:
+        for worker in STARTED[before:]:
+            worker.stop(timeout=30)
+            worker.ctx.engine.dispose()

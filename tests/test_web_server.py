@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,9 @@ def _call(path: str) -> tuple[int, bool]:
         return {"type": "http.request", "body": b""}
 
     scope = {"type": "http", "method": "GET", "path": path, "headers": []}
-    asyncio.run(web_server.GuardRoutes(inner)(scope, receive, send))
+    # A thread of its own: a browser test's sync Playwright may keep a loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, web_server.GuardRoutes(inner)(scope, receive, send)).result()
     return int(sent[0]["status"]), bool(reached)
 
 
@@ -59,3 +62,30 @@ def test_developer_mode_opens_the_metrics(monkeypatch: pytest.MonkeyPatch) -> No
     assert _call("/_stcore/health") == (200, True)
     monkeypatch.setenv(web_server.DEV_MODE_ENV, "1")
     assert _call("/_stcore/metrics") == (200, True)
+
+
+def test_the_first_visitor_after_a_start_cannot_run_a_page_file_directly(
+    desktop_page: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    from surveys import users
+    from surveys.access import SYSTEM
+    from surveys.db import run_write
+    from tests.browser_support import require_browser
+    from tests.test_workspace_browser import fresh_install
+
+    require_browser()
+    ctx, env = fresh_install(tmp_path)
+    run_write(ctx.engine, lambda s: users.create_user(
+        session=s, actor=SYSTEM, username="boss@example.com", password="correct-horse-battery",
+        role="admin"))
+    page = desktop_page
+    with running_app(env) as base:
+        # The very first request of the process names a page file of pages/.
+        page.goto(f"{base}/clients")
+        expect(page.get_by_label("用户名")).to_be_visible(timeout=30000)
+        expect(page.get_by_text("还没有服务单位")).to_have_count(0)
+        expect(page.get_by_text("client form chrome")).to_have_count(0)  # no v1 page list
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+    ctx.engine.dispose()

@@ -109,8 +109,8 @@ def test_staff_opens_campaign_and_downloads_qr_sheet(desktop_page: Any, tmp_path
         expect(page.get_by_label("服务单位")).to_have_count(0)  # staff: no provider selector
         open_button.click()
         expect(page.get_by_text("回访已开启，新邀请 2 个用户单位")).to_be_visible(timeout=20000)
-        expect(page.get_by_test_id("stCode")).to_contain_text("http://survey.test/?t=",
-                                                              timeout=30000)
+        expect(page.get_by_test_id("stCode").filter(has_text="http://survey.test/?t=").first
+               ).to_be_visible(timeout=30000)  # the links; the messages section shows them too
         page.get_by_role("button", name="生成二维码汇总页（PDF）").click()
         download_button = page.get_by_role("button", name="下载二维码汇总页")
         expect(download_button).to_be_visible(timeout=30000)

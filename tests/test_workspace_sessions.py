@@ -108,3 +108,35 @@ def test_only_a_cookie_signed_with_the_installation_key_is_read(tamper: object) 
     assert ws.token_from_cookie(key, value) == "tok3n"
     assert ws.token_from_cookie(ws.cookie_key(b"another installation"), value) is None
     assert ws.token_from_cookie(key, tamper(value)) is None  # type: ignore[operator]
+
+
+def test_a_recent_session_is_read_without_a_write_and_a_due_one_is_not(ctx: Context) -> None:
+    ensure_user(ctx, "clerk@example.com")
+    now = utcnow()
+    token = exchange(ctx, mint(ctx, "clerk@example.com", now), now)
+    with read_session(ctx.engine) as session:
+        fresh = ws.peek(session=session, token=token, idle_minutes=MINUTES,
+                        now=now + timedelta(seconds=ws.TOUCH_SECONDS - 1))
+        due = ws.peek(session=session, token=token, idle_minutes=MINUTES,
+                      now=now + timedelta(seconds=ws.TOUCH_SECONDS + 1))
+        unknown = ws.peek(session=session, token="nope", idle_minutes=MINUTES, now=now)
+    assert fresh == ws.Resumed(Actor("clerk@example.com", "admin"))
+    assert due is None and unknown == ws.Resumed(None)
+
+
+def test_a_password_reset_by_an_administrator_signs_the_account_out_everywhere(
+    ctx: Context
+) -> None:
+    ensure_user(ctx, "clerk@example.com")
+    now = utcnow()
+    first = exchange(ctx, mint(ctx, "clerk@example.com", now), now)
+    second = exchange(ctx, mint(ctx, "clerk@example.com", now), now)
+    run_write(ctx.engine, lambda s: users.change_password(
+        session=s, actor=Actor("clerk@example.com", "admin"), username="clerk@example.com",
+        new_password="my-own-new-password", old_password="correct-horse-battery"))
+    assert resume(ctx, first, now).actor is not None  # changing one's own keeps one signed in
+    run_write(ctx.engine, lambda s: users.change_password(
+        session=s, actor=SYSTEM, username="clerk@example.com",
+        new_password="set-by-the-admin-1"))
+    assert resume(ctx, first, now).actor is None and resume(ctx, second, now).actor is None
+    assert rows(ctx) == []

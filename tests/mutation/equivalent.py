@@ -46,6 +46,12 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "surveys.validation.x_parse_date__mutmut_8":
             "value.strip()[:10] -> [:11] under len(value.strip()) == 10: the same ten characters",
     },
+    "verify": {
+        "const surveys/verify.py L28:500->501":
+            "BATCH (rows fetched per round trip) 500 -> 501: the same rows, in other batches",
+        "const surveys/verify.py L28:500->499":
+            "BATCH (rows fetched per round trip) 500 -> 499: the same rows, in other batches",
+    },
     "tokens": {
         "surveys.tokens.x_derive_token__mutmut_11":
             'rstrip("=") -> rstrip("XX=XX"): the base64 of 16 bytes ends in one of A, Q, g, w '

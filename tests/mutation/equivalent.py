@@ -47,6 +47,14 @@ EQUIVALENT: dict[str, dict[str, str]] = {
             "value.strip()[:10] -> [:11] under len(value.strip()) == 10: the same ten characters",
     },
     "verify": {
+        "surveys.verify.x__moment__mutmut_7":
+            'replace("Z", "+00:00") -> replace("XXZXX", ...): Python >= 3.11 (required) reads '
+            "a trailing Z in fromisoformat itself",
+        "surveys.verify.x__moment__mutmut_8":
+            'replace("Z", "+00:00") -> replace("z", ...): Python >= 3.11 (required) reads '
+            "a trailing Z in fromisoformat itself",
+        "surveys.verify.x_entry_from_row__mutmut_3":
+            "cast(Response, row) -> cast(None, row): typing.cast does nothing at run time",
         "const surveys/verify.py L28:500->501":
             "BATCH (rows fetched per round trip) 500 -> 501: the same rows, in other batches",
         "const surveys/verify.py L28:500->499":

@@ -6,6 +6,29 @@ Keys are mutmut's mutant names (`mutmut show NAME` in .mutation/<module>/ prints
 from __future__ import annotations
 
 EQUIVALENT: dict[str, dict[str, str]] = {
+    "eligibility": {
+        "analytics.eligibility.x_facts_from_inputs__mutmut_20":
+            "trails.get(cid, []) -> get(cid, None): key_unit_at_year_end returns False for any "
+            "empty trail, None included",
+        "analytics.eligibility.x_facts_from_inputs__mutmut_22":
+            "trails.get(cid, []) -> get(cid): key_unit_at_year_end returns False for any empty "
+            "trail, None included",
+        "analytics.eligibility.x_gather_inputs__mutmut_65":
+            "trails.get(cid, []) -> get(cid, None): the trail is only read by "
+            "key_unit_at_year_end, which treats None as no trail",
+        "analytics.eligibility.x_gather_inputs__mutmut_67":
+            "trails.get(cid, []) -> get(cid): the trail is only read by key_unit_at_year_end, "
+            "which treats None as no trail",
+        "analytics.eligibility.x_gather_inputs__mutmut_15":
+            "join(Client, client.id == contract.client_id) -> join(Client): SQLAlchemy infers "
+            "the same ON clause from the only foreign key",
+        "analytics.eligibility.x_gather_inputs__mutmut_37":
+            "order_by(client_id, changed_at, id) -> order_by(None, changed_at, id): each "
+            "client's own list is still in time order",
+        "analytics.eligibility.x_renewals__mutmut_2":
+            "best = 0 -> 1: the result is max(best - 1, 0), 0 either way when no run is longer "
+            "than one year",
+    },
     "form_a1": {
         "surveys.form_a1.x_item_label__mutmut_1":
             'default lang "zh" -> "XXzhXX": every lang but "en" gives the Chinese label',

@@ -307,3 +307,13 @@ def test_staff_read_their_own_providers_facts(ctx: Context) -> None:
     staff = Actor(username="wang", role="staff", provider_id=pid)
     with read_session(ctx.engine) as session:
         assert gather_facts(session=session, actor=staff, provider_id=pid, year=YEAR).units == 1
+
+
+def test_criteria_labels_are_the_clauses() -> None:
+    assert [(c.key, c.clause_zh, c.clause_en) for c in CRITERIA] == [
+        ("units", "一年内服务用户单位数量", "client units served in the year"),
+        ("contract_amount", "当年维保合同总金额（元）", "contract total of the year (CNY)"),
+        ("continuity", "保持连续服务次数", "continuous service (renewals)"),
+        ("key_unit_share", "五年内重点保卫单位占比", "key-protection units within 5 years"),
+        ("evaluation", "用户评价平均分", "mean client evaluation score"),
+    ]

@@ -9,7 +9,9 @@ import pytest
 
 from surveys.models import RECORD_FORMAT_2
 from surveys.records import (
+    ENVELOPE_KEYS,
     GENESIS_HASH,
+    RECORD_FORMATS,
     canonical_bytes,
     content_matches,
     envelope_hash,
@@ -114,3 +116,11 @@ def test_receipt_code_is_the_first_16_hex_digits_grouped() -> None:
 ])
 def test_receipt_prefix(code: str, prefix: str | None) -> None:
     assert receipt_prefix(code) == prefix
+
+
+def test_the_declared_envelope_keys_are_the_envelopes() -> None:
+    assert ENVELOPE_KEYS == ("format", "provider_id", "year", "seq", "prev_hash", "submitted_at",
+                             "content_sha256")
+    envelope, _ = signed_parts(fixed_record(RECORD_FORMAT_2))
+    assert tuple(envelope) == ENVELOPE_KEYS
+    assert RECORD_FORMATS == ("star-survey/record/1", "star-survey/record/2")

@@ -137,3 +137,27 @@ def test_the_crop_keeps_a_margin_of_8_inside_the_pad() -> None:
                                     np.zeros(5, np.uint8)])
 def test_odd_arrays_are_blank(pixels: np.ndarray) -> None:
     assert trim_signature(pixels) is None
+
+
+def test_a_see_through_white_pixel_is_not_ink() -> None:
+    rgba = stroke(pad(transparent=True), slice(40, 44), slice(20, 200))
+    rgba[60:70, 20:200] = (255, 255, 255, 100)  # half-transparent white: no ink
+    png = trim_signature(rgba)
+    assert png is not None
+    assert Image.open(io.BytesIO(png)).size == (180 + 16, 4 + 16)
+
+
+def test_a_grey_and_alpha_png_on_a_transparent_black_pad() -> None:
+    la = np.zeros((120, 300, 2), np.uint8)  # (grey, alpha): transparent black, as canvases send
+    la[40:44, 20:200] = (0, 255)
+    buffer = io.BytesIO()
+    Image.fromarray(la, mode="LA").save(buffer, format="PNG")
+    assert not png_is_blank(buffer.getvalue())
+
+
+def test_a_tall_narrow_pad_is_cropped_at_its_bottom() -> None:
+    tall = np.full((300, 40, 4), 255, np.uint8)
+    tall[100:290, 10:14] = (0, 0, 0, 255)
+    png = trim_signature(tall)
+    assert png is not None
+    assert Image.open(io.BytesIO(png)).size == (4 + 16, 190 + 16)

@@ -68,3 +68,18 @@ def test_score_thresholds_are_85_90_95() -> None:
 ])
 def test_star_bounds_are_included(mean: Fraction, star: int) -> None:
     assert star_by_mean(mean) == star
+
+
+def test_header_keys_and_labels() -> None:
+    assert CLIENT_HEADER == (
+        ("name", "用户单位名称", "Client unit"),
+        ("department", "用户主管部门名称", "Client's responsible department"),
+        ("manager", "主管负责人", "Person in charge"),
+        ("phone", "联系电话", "Phone"),
+    )
+    assert PROVIDER_HEADER == (
+        ("name", "服务单位名称", "Provider"),
+        ("department", "服务主管部门名称", "Provider's responsible department"),
+        ("manager", "主管负责人", "Person in charge"),
+        ("phone", "联系电话", "Phone"),
+    )

@@ -132,3 +132,10 @@ def test_a_valid_form_keeps_every_field() -> None:
     assert valid.total == 89
     assert (valid.evaluation_date, valid.signer_name, valid.signer_title, valid.signer_phone,
             valid.comment) == (date(2026, 11, 20), "张三", "处长", PHONE, "好")
+
+
+def test_a_datetime_is_read_as_its_date() -> None:
+    from datetime import datetime
+    valid = validate_response(full_form(evaluation_date=datetime(2026, 6, 1, 23, 59)),
+                              window=WINDOW, today=TODAY)
+    assert valid.evaluation_date == date(2026, 6, 1) and type(valid.evaluation_date) is date

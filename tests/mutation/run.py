@@ -1,10 +1,13 @@
 """Run mutmut on each core module with its focused tests and print the kill table.
 
-Usage: python -m tests.mutation.run [module ...]   (default: every module of MODULES)
+Usage: python -m tests.mutation.run [module ...] [--table] [--no-constants] [--constants-only]
+(default: every module of MODULES)
 
 Each module is mutated in its own scratch copy of the project (under .mutation/), so the
-runs do not share mutmut's cache and the worktree is never touched. Results are kept in
-.mutation/<module>.json; `--table` prints the table from those files without running.
+runs do not share mutmut's cache and the worktree is never touched. mutmut 3 mutates inside
+functions; tests/mutation/constants.py adds the module-level constants (numbers +-1, texts).
+Results are kept in .mutation/<module>.json and <module>.constants.json; `--table` prints the
+table from those files without running anything.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from tests.mutation.constants import run_constants
 from tests.mutation.equivalent import EQUIVALENT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +41,11 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                                        "test_records_reproduce_the_golden_vectors"]),
     "validation": ("surveys/validation.py", ["tests/test_validation.py",
                                              "tests/test_validation_bounds.py"]),
-    "verify": ("surveys/verify.py", ["tests/test_verify_chain.py", "tests/test_verify.py"]),
+    "verify": ("surveys/verify.py", ["tests/test_verify_chain.py", *(
+        f"tests/test_verify.py::{name}" for name in (
+            "test_untouched_database_verifies", "test_tampering_is_detected_and_named",
+            "test_a_malformed_record_is_named_and_the_rest_still_checked",
+            "test_deleting_the_first_last_but_one_and_last_record"))]),
     "eligibility": ("analytics/eligibility.py", ["tests/test_eligibility.py"]),
     "bundle_verify": ("analytics/bundle_verify.py", ["tests/test_bundle_verify.py"]),
 }
@@ -74,14 +82,18 @@ def prepare(module: str) -> Path:
     return folder
 
 
+def run_env() -> dict[str, str]:
+    """Return the environment of the test runs: Beijing time, as `make test`'s second run."""
+    return {**os.environ, "TZ": "Asia/Shanghai"}
+
+
 def measure(module: str, children: int) -> dict[str, object]:
     """Run mutmut on one module and return its counts (and the surviving mutants' names)."""
     folder = prepare(module)
     mutmut = Path(sys.executable).with_name("mutmut")
     started = time.monotonic()
-    env = {**os.environ, "TZ": "UTC"}
     subprocess.run(["nice", "-n", "19", str(mutmut), "run", "--max-children", str(children)],
-                   cwd=folder, env=env, check=False, stdout=subprocess.DEVNULL)
+                   cwd=folder, env=run_env(), check=False, stdout=subprocess.DEVNULL)
     statuses: dict[str, int] = {}
     for meta in (folder / "mutants").rglob("*.meta"):
         statuses.update(json.loads(meta.read_text())["exit_code_by_key"])
@@ -92,6 +104,33 @@ def measure(module: str, children: int) -> dict[str, object]:
               "seconds": round(time.monotonic() - started)}
     WORK.joinpath(f"{module}.json").write_text(json.dumps(result, indent=1), "utf-8")
     return result
+
+
+def measure_constants(module: str) -> dict[str, object]:
+    """Run the module-level constant mutants of one module; return and keep the counts."""
+    folder = WORK / module
+    if not (folder / "pyproject.toml").exists():
+        folder = prepare(module)
+    path, tests = MODULES[module]
+    started = time.monotonic()
+    killed, survivors = run_constants(folder, path, tests, PYTEST_ARGS, run_env())
+    result = {"module": module, "path": path, "total": killed + len(survivors),
+              "killed": killed, "survivors": survivors,
+              "seconds": round(time.monotonic() - started)}
+    WORK.joinpath(f"{module}.constants.json").write_text(json.dumps(result, indent=1), "utf-8")
+    return result
+
+
+def combined(module: str) -> dict[str, object] | None:
+    """Return the module's mutmut and constant results added up (None when never measured)."""
+    parts = [json.loads(f.read_text("utf-8")) for f in (WORK / f"{module}.json",
+                                                         WORK / f"{module}.constants.json")
+             if f.exists()]
+    if not parts:
+        return None
+    return {"module": module, "killed": sum(p["killed"] for p in parts),
+            "survivors": [s for p in parts for s in p["survivors"]],
+            "parts": len(parts)}
 
 
 def row(result: dict[str, object]) -> str:
@@ -110,30 +149,35 @@ def table(modules: list[str]) -> str:
     lines = ["| module | killed | survived | equivalent listed | killed of non-equivalent |",
              "|---|---|---|---|---|"]
     for module in modules:
-        saved = WORK / f"{module}.json"
-        if saved.exists():
-            lines.append(row(json.loads(saved.read_text("utf-8"))))
-        else:
+        result = combined(module)
+        if result is None:
             lines.append(f"| {module} | not measured | | | |")
+        else:
+            note = "" if result["parts"] == 2 else " (constants not run)"
+            lines.append(row(result).replace(f"| {module} |", f"| {module}{note} |", 1))
     return "\n".join(lines)
 
 
 def main(argv: list[str]) -> int:
     """Measure the modules named (all by default), then print the table."""
-    only_table = "--table" in argv
     names = [a for a in argv if not a.startswith("--")] or list(MODULES)
     unknown = [n for n in names if n not in MODULES]
     if unknown:
         print("unknown module(s):", ", ".join(unknown), "; known:", ", ".join(MODULES))
         return 2
     children = int(os.environ.get("MUTATION_CHILDREN", "2"))
-    if not only_table:
-        for name in names:
-            result = measure(name, children)
+    for name in names if "--table" not in argv else []:
+        found = []
+        if "--constants-only" not in argv:
+            found.append(measure(name, children))
+        if "--no-constants" not in argv:
+            found.append(measure_constants(name))
+        for result in found:
             print(row(result), f"({result['seconds']} s)", flush=True)
             for survivor in result["survivors"]:  # type: ignore[attr-defined]
                 note = EQUIVALENT.get(name, {}).get(survivor)
-                print("    survived:", survivor, f"(equivalent: {note})" if note else "")
+                print("    survived:", survivor, f"(equivalent: {note})" if note else "",
+                      flush=True)
     print(table(names))
     return 0
 

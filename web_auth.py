@@ -91,7 +91,7 @@ def bind_sessions() -> None:
     def connect_session(self: Runtime, client: Any, user_info: Any,
                         existing_session_id: str | None = None,
                         session_id_override: str | None = None) -> str:
-        browser = browser_id(getattr(client, "cookies", None))
+        browser = browser_id(_client_cookies(client))
         if existing_session_id and not BINDINGS.belongs(existing_session_id, browser):
             LOG.warning("a websocket presented a session id opened by another browser: "
                         "a new session was started instead")
@@ -102,6 +102,13 @@ def bind_sessions() -> None:
 
     connect_session._star_survey = True  # type: ignore[attr-defined]
     Runtime.connect_session = connect_session  # type: ignore[method-assign]
+
+
+def _client_cookies(client: Any) -> Any:
+    """Return the cookies of a websocket client's handshake (Streamlit keeps them on its context)."""
+    context = getattr(client, "client_context", None)
+    cookies = getattr(context, "cookies", None)
+    return cookies if cookies is not None else getattr(client, "cookies", None)
 
 
 def _headers(scope: Scope) -> dict[str, str]:

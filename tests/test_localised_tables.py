@@ -102,7 +102,8 @@ def problems(frame: pd.DataFrame, where: str) -> list[str]:
     return found
 
 
-PAGES = ["overview", "drilldown", "trends", "clients", "audit", "paper", "evidence"]
+PAGES = ["overview", "drilldown", "trends", "clients", "audit", "paper", "evidence", "campaigns",
+         "outreach", "accounts"]
 
 
 @pytest.mark.parametrize("name", PAGES)

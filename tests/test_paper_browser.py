@@ -84,6 +84,7 @@ def test_paper_entry_resets_per_client_and_asks_before_replacing(
             page.keyboard.type(value)
         page.get_by_label("签字人姓名").fill("周杰")
         page.locator("input[type=file]").set_input_files(str(tmp_path / "scan.png"))
+        expect(page.get_by_role("button", name="Remove scan.png")).to_be_visible(timeout=20000)
         save = page.get_by_role("button", name="保存为第 2 版（替换第 1 版）")
         save.click()
         expect(page.get_by_text("输入有误，未作任何更改")).to_be_visible(timeout=20000)

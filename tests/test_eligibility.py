@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -260,3 +260,60 @@ def test_other_providers_contracts_never_count(ctx: Context) -> None:
     assert inputs.contracts == ((own, YEAR, Decimal(1000)),)
     assert list(inputs.key_unit_trails) == [own]  # no trail of the others' key units
     assert [flag for _, flag in inputs.key_unit_trails[own]] == [False]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, None), (5, 5), (Decimal("300000"), 300000), (Decimal("300000.00"), 300000),
+    (Decimal("299999.99"), 299999.99), (Fraction(6, 2), 3), (Fraction(1, 3), 0.3333),
+    (Fraction(1, 2), 0.5),
+])
+def test_json_number(value: object, expected: object) -> None:
+    from analytics.eligibility import json_number
+    got = json_number(value)  # type: ignore[arg-type]
+    assert got == expected and type(got) is type(expected)
+
+
+def test_a_flag_set_at_the_last_moment_of_the_year_counts() -> None:
+    from analytics.eligibility import year_end
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    end = year_end(YEAR)
+    assert end == datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert key_unit_at_year_end([(start, False), (end, True)], YEAR) is True
+    assert key_unit_at_year_end([(start, False), (end + timedelta(microseconds=1), True)],
+                                YEAR) is False
+
+
+def test_inputs_without_a_trail_or_a_contract_this_year() -> None:
+    inputs = EligibilityInputs(YEAR, ((1, YEAR - 1, Decimal(5)),), {})
+    got = facts_from_inputs(inputs, None)
+    assert (got.units, got.key_units_5y, got.units_5y) == (0, 0, 1)
+    assert got.contract_amount == Decimal(0) and type(got.contract_amount) is Decimal
+
+
+def test_inputs_are_the_providers_contracts_in_order_up_to_the_year(ctx: Context) -> None:
+    from analytics.eligibility import gather_inputs
+    pid = make_provider(ctx)
+    a = make_client(ctx, pid, "甲", years={2025: 1, YEAR: 2, YEAR + 1: 3})
+    b = make_client(ctx, pid, "乙", years={2024: 4, YEAR: 5})
+    with read_session(ctx.engine) as session:
+        inputs = gather_inputs(session, pid, YEAR)
+    assert inputs.contracts == ((a, 2025, Decimal(1)), (a, YEAR, Decimal(2)),
+                                (b, 2024, Decimal(4)), (b, YEAR, Decimal(5)))
+
+
+def test_staff_read_their_own_providers_facts(ctx: Context) -> None:
+    pid = make_provider(ctx)
+    make_client(ctx, pid, "甲", years={YEAR: 1})
+    staff = Actor(username="wang", role="staff", provider_id=pid)
+    with read_session(ctx.engine) as session:
+        assert gather_facts(session=session, actor=staff, provider_id=pid, year=YEAR).units == 1
+
+
+def test_criteria_labels_are_the_clauses() -> None:
+    assert [(c.key, c.clause_zh, c.clause_en) for c in CRITERIA] == [
+        ("units", "一年内服务用户单位数量", "client units served in the year"),
+        ("contract_amount", "当年维保合同总金额（元）", "contract total of the year (CNY)"),
+        ("continuity", "保持连续服务次数", "continuous service (renewals)"),
+        ("key_unit_share", "五年内重点保卫单位占比", "key-protection units within 5 years"),
+        ("evaluation", "用户评价平均分", "mean client evaluation score"),
+    ]

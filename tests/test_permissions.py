@@ -201,3 +201,14 @@ def test_staff_audit_log_is_limited_to_their_provider(world: World) -> None:
             assert log and {e.provider_id for e in log} == {provider}
         with pytest.raises(PermissionDenied):
             list_audit(session, ANONYMOUS)
+
+
+def test_the_fixed_actors_and_roles() -> None:
+    from surveys.access import ANONYMOUS, ROLES, SYSTEM, can_read_provider, can_write_provider
+    assert ROLES == ("admin", "staff", "assessor")
+    assert (SYSTEM.username, SYSTEM.role, SYSTEM.provider_id) == ("system", "admin", None)
+    assert SYSTEM.is_admin
+    assert (ANONYMOUS.username, ANONYMOUS.role, ANONYMOUS.provider_id) == (
+        "anonymous", "anonymous", None)
+    assert not ANONYMOUS.is_admin
+    assert not can_read_provider(ANONYMOUS, 1) and not can_write_provider(ANONYMOUS, 1)

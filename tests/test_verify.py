@@ -218,3 +218,40 @@ def test_deleting_the_first_last_but_one_and_last_record(
     assert result.records == 4
     assert result.heads[provider] == stored[3 if index == 4 else 4].record_hash
     assert ("OK" in result.summary()) is (not problems)
+
+
+def test_an_unreadable_row_is_named_with_its_error_and_keeps_its_link(ctx: Context) -> None:
+    provider, stored = _seed(ctx)
+    with ctx.engine.begin() as conn:
+        conn.execute(text("UPDATE response SET header_json = '{not json' WHERE id = :i"),
+                     {"i": stored[1].id})
+    with read_session(ctx.engine) as session:
+        result = verify_database(session, ctx.signer.public_key, anchors=False)
+    assert [(p.kind, p.provider_id, p.message, p.response_id, p.seq)
+            for p in result.problems] == [(
+                "malformed", provider,
+                f"response {stored[1].id} (provider {provider}, seq 2): unreadable record "
+                "(JSONDecodeError: Expecting property name enclosed in double quotes: line 1 "
+                "column 2 (char 1)) — stored content was altered", stored[1].id, 2)]
+
+
+def test_providers_are_checked_in_order_and_one_can_be_chosen(ctx: Context) -> None:
+    first, stored = _seed(ctx)
+    second = make_provider(ctx, "第二家公司")
+    clients = [make_client(ctx, second, f"二{i}", years={2026: "1000"}) for i in range(2)]
+    open_campaign(ctx, second, 2026)
+    other = [submit(ctx, second, 2026, client, 90) for client in clients]
+    with ctx.engine.begin() as conn:  # one altered record in each provider's chain
+        for row in (other[1], stored[3]):
+            conn.execute(text("UPDATE response SET total = total - 1 WHERE id = :i"),
+                         {"i": row.id})
+    with read_session(ctx.engine) as session:
+        both = verify_database(session, ctx.signer.public_key, anchors=False)
+        only = verify_database(session, ctx.signer.public_key, provider_id=second,
+                               anchors=False)
+    assert [(p.provider_id, p.response_id) for p in both.problems] == [
+        (first, stored[3].id), (second, other[1].id)]
+    assert (both.records, both.providers) == (7, 2)
+    assert both.heads == {first: stored[-1].record_hash, second: other[-1].record_hash}
+    assert [(p.provider_id, p.response_id) for p in only.problems] == [(second, other[1].id)]
+    assert (only.records, only.providers, only.heads) == (2, 1, {second: other[-1].record_hash})

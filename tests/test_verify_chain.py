@@ -287,3 +287,43 @@ def test_a_long_gap_is_named_as_one_range(gap: int, messages: list[str]) -> None
     assert [p.message for p in missing] == messages
     assert missing[0].seq == 2 and missing[0].response_id is None
     assert result.heads == {1: far.stored_hash}
+
+
+def test_a_long_gap_names_its_provider() -> None:
+    first, second = chain(2, provider=4)
+    result = verify_entries([first, changed(second, seq=40)], KEY)
+    assert [(p.kind, p.provider_id, p.seq) for p in result.problems] == [("seq_missing", 4, 2)]
+
+
+def test_content_is_compared_with_the_envelopes_hash() -> None:
+    content = {"total": 90}
+    envelope = {**ENVELOPE, "content_sha256": hashlib.sha256(b'{"total":90}').hexdigest()}
+    good = entry_from_parts(envelope, content, response_id=1, stored_hash="h", signature="s",
+                            key_id="k")
+    bad = entry_from_parts(envelope, {"total": 91}, response_id=1, stored_hash="h",
+                           signature="s", key_id="k")
+    assert good.content_ok and not bad.content_ok
+    assert good.malformed == bad.malformed == ""
+
+
+def test_a_format_1_record_keeps_every_given_field() -> None:
+    fields = {**ENVELOPE, "format": "star-survey/record/1"}
+    entry = entry_from_fields(fields, response_id=5, stored_hash="h", signature="s", key_id="k")
+    assert (entry.response_id, entry.stored_hash, entry.signature, entry.key_id) == (
+        5, "h", "s", "k")
+
+
+def test_a_long_reason_is_cut_to_200_characters() -> None:
+    entry = entry_from_parts({**ENVELOPE, "provider_id": "x" * 300}, None, response_id=1,
+                             stored_hash="h", signature="s", key_id="k")
+    assert len(entry.malformed) == 200
+    assert entry.malformed.startswith("ValueError: not an integer: 'xxx")
+
+
+def test_an_unreadable_fork_does_not_hide_its_twin() -> None:
+    entries = chain(3)
+    unreadable = changed(entries[1], malformed="x", prev_hash="", response_id=50)
+    twin = changed(entries[1], prev_hash=digest("elsewhere"), response_id=51)
+    result = verify_entries([entries[0], unreadable, twin, entries[2]], KEY)
+    assert [(p.kind, p.response_id) for p in result.problems] == [
+        ("malformed", 50), ("seq_duplicate", 50), ("prev_hash_mismatch", 51)]

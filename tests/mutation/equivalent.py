@@ -6,6 +6,29 @@ Keys are mutmut's mutant names (`mutmut show NAME` in .mutation/<module>/ prints
 from __future__ import annotations
 
 EQUIVALENT: dict[str, dict[str, str]] = {
+    "eligibility": {
+        "analytics.eligibility.x_facts_from_inputs__mutmut_20":
+            "trails.get(cid, []) -> get(cid, None): key_unit_at_year_end returns False for any "
+            "empty trail, None included",
+        "analytics.eligibility.x_facts_from_inputs__mutmut_22":
+            "trails.get(cid, []) -> get(cid): key_unit_at_year_end returns False for any empty "
+            "trail, None included",
+        "analytics.eligibility.x_gather_inputs__mutmut_65":
+            "trails.get(cid, []) -> get(cid, None): the trail is only read by "
+            "key_unit_at_year_end, which treats None as no trail",
+        "analytics.eligibility.x_gather_inputs__mutmut_67":
+            "trails.get(cid, []) -> get(cid): the trail is only read by key_unit_at_year_end, "
+            "which treats None as no trail",
+        "analytics.eligibility.x_gather_inputs__mutmut_15":
+            "join(Client, client.id == contract.client_id) -> join(Client): SQLAlchemy infers "
+            "the same ON clause from the only foreign key",
+        "analytics.eligibility.x_gather_inputs__mutmut_37":
+            "order_by(client_id, changed_at, id) -> order_by(None, changed_at, id): each "
+            "client's own list is still in time order",
+        "analytics.eligibility.x_renewals__mutmut_2":
+            "best = 0 -> 1: the result is max(best - 1, 0), 0 either way when no run is longer "
+            "than one year",
+    },
     "form_a1": {
         "surveys.form_a1.x_item_label__mutmut_1":
             'default lang "zh" -> "XXzhXX": every lang but "en" gives the Chinese label',
@@ -45,6 +68,20 @@ EQUIVALENT: dict[str, dict[str, str]] = {
     "validation": {
         "surveys.validation.x_parse_date__mutmut_8":
             "value.strip()[:10] -> [:11] under len(value.strip()) == 10: the same ten characters",
+    },
+    "verify": {
+        "surveys.verify.x__moment__mutmut_7":
+            'replace("Z", "+00:00") -> replace("XXZXX", ...): Python >= 3.11 (required) reads '
+            "a trailing Z in fromisoformat itself",
+        "surveys.verify.x__moment__mutmut_8":
+            'replace("Z", "+00:00") -> replace("z", ...): Python >= 3.11 (required) reads '
+            "a trailing Z in fromisoformat itself",
+        "surveys.verify.x_entry_from_row__mutmut_3":
+            "cast(Response, row) -> cast(None, row): typing.cast does nothing at run time",
+        "const surveys/verify.py L28:500->501":
+            "BATCH (rows fetched per round trip) 500 -> 501: the same rows, in other batches",
+        "const surveys/verify.py L28:500->499":
+            "BATCH (rows fetched per round trip) 500 -> 499: the same rows, in other batches",
     },
     "tokens": {
         "surveys.tokens.x_derive_token__mutmut_11":

@@ -45,7 +45,14 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         f"tests/test_verify.py::{name}" for name in (
             "test_untouched_database_verifies", "test_tampering_is_detected_and_named",
             "test_a_malformed_record_is_named_and_the_rest_still_checked",
-            "test_deleting_the_first_last_but_one_and_last_record"))]),
+            "test_deleting_the_first_last_but_one_and_last_record",
+            "test_an_unreadable_row_is_named_with_its_error_and_keeps_its_link",
+            "test_providers_are_checked_in_order_and_one_can_be_chosen")), *(
+        f"tests/test_insider_forgery.py::{name}" for name in (  # the anchors part
+            "test_the_honest_chain_verifies_with_every_record_anchored",
+            "test_a_rewrite_re_signed_with_the_providers_key_breaks_the_anchors",
+            "test_a_back_dated_record_shows_as_anchored_late",
+            "test_records_a_configured_tsa_never_covered_are_flagged"))]),
     "eligibility": ("analytics/eligibility.py", ["tests/test_eligibility.py"]),
     "bundle_verify": ("analytics/bundle_verify.py", ["tests/test_bundle_verify.py"]),
 }

@@ -44,7 +44,7 @@ def yearly_mean_chart(yearly: pd.DataFrame, lang: str = "zh") -> alt.LayerChart:
         y=alt.Y("mean_total:Q", title=tr("dash_mean_total", lang),
                 scale=_score_scale(yearly["mean_total"])),
         tooltip=[alt.Tooltip("year:O", title=tr("dash_year", lang)),
-                 alt.Tooltip("mean_total:Q", title=tr("dash_mean_total", lang), format=".2f"),
+                 alt.Tooltip("mean_total:Q", title=tr("dash_mean_total", lang), format=".2~f"),
                  alt.Tooltip("responses:Q", title=tr("dash_responses", lang)),
                  alt.Tooltip("min_total:Q", title=tr("dash_min", lang)),
                  alt.Tooltip("max_total:Q", title=tr("dash_max", lang))],
@@ -60,7 +60,7 @@ def monthly_mean_chart(monthly: pd.DataFrame, lang: str = "zh") -> alt.LayerChar
         y=alt.Y("mean_total:Q", title=tr("dash_mean_total", lang),
                 scale=_score_scale(monthly["mean_total"])),
         tooltip=[alt.Tooltip("month:O", title=tr("dash_month", lang)),
-                 alt.Tooltip("mean_total:Q", title=tr("dash_mean_total", lang), format=".2f"),
+                 alt.Tooltip("mean_total:Q", title=tr("dash_mean_total", lang), format=".2~f"),
                  alt.Tooltip("responses:Q", title=tr("dash_responses", lang))],
     )
     return alt.LayerChart(layer=[points, threshold_layers(lang)]).properties(
@@ -80,7 +80,7 @@ def item_share_chart(items: pd.DataFrame, lang: str = "zh") -> alt.Chart:
         color=alt.Color("year:N", title=tr("dash_year", lang), legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("item:N", title=tr("dash_item", lang)),
                  alt.Tooltip("year:N", title=tr("dash_year", lang)),
-                 alt.Tooltip("mean:Q", title=tr("dash_mean", lang), format=".2f"),
+                 alt.Tooltip("mean:Q", title=tr("dash_mean", lang), format=".2~f"),
                  alt.Tooltip("max:Q", title=tr("dash_max_score", lang)),
                  alt.Tooltip("share:Q", title=tr("dash_share", lang), format=".1%")],
     ).properties(title=tr("dash_chart_items", lang))
@@ -97,7 +97,7 @@ def client_heatmap(clients: pd.DataFrame, lang: str = "zh") -> alt.LayerChart:
                         scale=alt.Scale(scheme="redyellowgreen", domain=[70, 100], clamp=True)),
         tooltip=[alt.Tooltip("client:N", title=tr("dash_client", lang)),
                  alt.Tooltip("year:O", title=tr("dash_year", lang)),
-                 alt.Tooltip("total:Q", title=tr("dash_total", lang), format=".2f")],
+                 alt.Tooltip("total:Q", title=tr("dash_total", lang), format="d")],
     )
     text = base.mark_text(fontSize=11).encode(text=alt.Text("total:Q", format=".0f"))
     return alt.LayerChart(layer=[cells, text]).properties(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import app_context, current_actor, language_switch, t
+from analytics.labels import cell
+from pages.common import app_context, current_actor, current_lang, language_switch, t
 from pages.ws import attempt
 from surveys.access import ROLES
 from surveys.db import read_session
 from surveys.providers import list_providers
-from surveys.users import MIN_PASSWORD, change_password, create_user, list_users, set_active
+from surveys.users import MIN_PASSWORD, account_rows, change_password, create_user, set_active
 
 language_switch()
 actor = current_actor()
@@ -32,12 +33,13 @@ if not actor.is_admin:
     st.stop()
 engine = app_context().engine
 with read_session(engine) as session:
-    accounts = list_users(session=session, actor=actor)
+    accounts = account_rows(session=session, actor=actor)
     providers = {int(p.id or 0): p.name for p in list_providers(session=session, actor=actor)}
 st.subheader(t("ws_accounts_list"))
 st.dataframe([{t("ws_username"): a.username, t("ws_role"): t(f"ws_role_{a.role}"),
-               t("ws_provider"): providers.get(a.provider_id or 0, ""), t("ws_active"): a.active,
-               t("ws_failed_logins"): a.failed_logins, t("ws_locked_until"): a.locked_until}
+               t("ws_provider"): providers.get(a.provider_id or 0, ""),
+               t("ws_active"): cell(a.active, "active", current_lang()),
+               t("ws_failed_logins"): a.failed_logins, t("ws_locked_sources"): a.locked_sources}
               for a in accounts], hide_index=True, width="stretch")
 
 with st.expander(t("ws_account_add")), st.form("ws_account_add", clear_on_submit=True):

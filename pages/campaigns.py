@@ -6,7 +6,8 @@ from datetime import date
 
 import streamlit as st
 
-from pages.common import app_context, current_actor, language_switch, t
+from analytics.labels import cell
+from pages.common import app_context, current_actor, current_lang, language_switch, t
 from pages.reach_section import reach_section
 from pages.ws import attempt, can_write, flash, provider_scope, show_flash
 from surveys.anchoring import anchor_now
@@ -47,8 +48,10 @@ if writable:  # the people who hand out links learn when phones cannot open them
         st.warning(t(f"cli_link_{problem}").format(url=base_url))
 with read_session(ctx.engine) as session:
     campaigns = list_campaigns(session=session, actor=actor, provider_id=provider_id)
+lang = current_lang()
 st.dataframe([{t("ws_year"): c.year, t("ws_opens"): c.opens, t("ws_closes"): c.closes,
-               t("ws_is_open"): c.is_open} for c in campaigns], hide_index=True, width="stretch")
+               t("ws_is_open"): cell(c.is_open, "is_open", lang)} for c in campaigns],
+             hide_index=True, width="stretch")
 
 if writable:
     with st.expander(t("ws_campaign_open"), expanded=not campaigns), st.form("ws_campaign_open"):
@@ -99,9 +102,9 @@ with read_session(ctx.engine) as session:  # links are credentials: writers only
                 progress_overview(session=session, actor=actor, provider_id=provider_id,
                                   year=chosen_year))
 st.subheader(t("ws_progress"))
-st.dataframe([{t("ws_client"): p.client, t("ws_key_unit"): p.key_unit,
+st.dataframe([{t("ws_client"): p.client, t("ws_key_unit"): cell(p.key_unit, "key_unit", lang),
                t("ws_status"): t(f"ws_status_{p.status}"), t("ws_versions"): p.versions,
-               t("ws_revoked"): p.revoked} for p in progress],
+               t("ws_revoked"): cell(p.revoked, "revoked", lang)} for p in progress],
              hide_index=True, width="stretch")
 if not progress:
     st.info(t("ws_no_invitations"))

@@ -312,8 +312,9 @@ STRINGS.update({
     "ws_account_toggle": ("停用 / 启用账户", "Disable / enable an account"),
     "ws_disable": ("停用", "Disable"),
     "ws_enable": ("启用（并解锁）", "Enable (and unlock)"),
-    "ws_failed_logins": ("失败次数", "Failed sign-ins"),
-    "ws_locked_until": ("锁定至", "Locked until"),
+    "ws_failed_logins": ("近期登录失败次数", "Recent failed sign-ins"),
+    "ws_locked_sources": ("被锁定的来源地址数（star-survey user unlock 解锁）",
+                          "Locked-out addresses (star-survey user unlock)"),
 })
 
 

@@ -77,6 +77,13 @@ def clear_failures(session: Session, username: str, source: str | None = None) -
     return int(result.rowcount or 0)
 
 
+def locked_sources(session: Session, username: str, now: datetime) -> int:
+    """Return how many source addresses are locked out of a username at this moment."""
+    rows = session.exec(select(LoginFailure).where(
+        LoginFailure.username == username[:MAX_NAME])).all()
+    return sum(1 for row in rows if (until := _aware(row.locked_until, now)) and until > now)
+
+
 def failures_of(session: Session, username: str) -> int:
     """Return the recent failures of a username summed over every source (for the admin)."""
     rows = session.exec(select(LoginFailure).where(

@@ -271,3 +271,25 @@ def list_users(*, session: Session, actor: Actor) -> list[UserAccount]:
     """Return every account by username (administrators only)."""
     require_admin(actor)
     return list(session.exec(select(UserAccount).order_by(col(UserAccount.username))).all())
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """One account as the administrator's list shows it."""
+
+    username: str
+    role: str
+    provider_id: int | None
+    active: bool
+    failed_logins: int  # recent failed sign-ins over every source address
+    locked_sources: int  # source addresses locked out of this username right now
+
+
+def account_rows(*, session: Session, actor: Actor, now: datetime | None = None
+                 ) -> list[AccountRow]:
+    """Return every account with its recent failures and locked-out addresses (admins only)."""
+    moment = now or utcnow()
+    return [AccountRow(a.username, a.role, a.provider_id, a.active,
+                       login_guard.failures_of(session, a.username),
+                       login_guard.locked_sources(session, a.username, moment))
+            for a in list_users(session=session, actor=actor)]

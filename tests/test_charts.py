@@ -89,3 +89,14 @@ def test_heatmap_cells_are_client_by_year_totals() -> None:
     assert [(row["client"], row["year"], row["total"]) for row in rows] == [
         ("甲", 2025, 88.0), ("甲", 2026, 93.0), ("乙", 2026, 79.0)]
     assert {t["field"] for t in rect["encoding"]["tooltip"]} == {"client", "year", "total"}
+
+
+def test_tooltips_show_whole_totals_as_integers_and_means_without_trailing_zeros() -> None:
+    clients = pd.DataFrame({"client_id": [1], "client": ["甲"], "key_unit": [True],
+                            "year": [2026], "responses": [1], "total": [93.0]})
+    formats = {t["field"]: t.get("format") for leaf in layers(client_heatmap(clients).to_dict())
+               for t in leaf.get("encoding", {}).get("tooltip", [])}
+    assert formats["total"] == "d"  # 93, not 93.00
+    means = {t.get("format") for leaf in layers(yearly_mean_chart(YEARLY).to_dict())
+             for t in leaf.get("encoding", {}).get("tooltip", []) if t["field"] == "mean_total"}
+    assert means == {".2~f"}  # 89 and 88.67, never 89.00

@@ -232,3 +232,27 @@ def test_cli_user_add_reads_password_from_env_or_hidden_prompt(
     assert "another-long-pass" not in prompted.output
     assert login(ctx, "clerk", PASSWORD).actor == Actor("clerk", "staff", provider)
     assert login(ctx, "boss", "another-long-pass").actor == Actor("boss", "admin")
+
+
+def test_the_account_list_shows_locked_out_addresses_and_recent_failures(ctx: Context) -> None:
+    add(ctx, "admin@example.com")
+    add(ctx, "clerk@example.com", "staff", factories.make_provider(ctx))
+    moment = utcnow()
+    for attempt in range(users.LOCK_AFTER):
+        outcome = login(ctx, "clerk@example.com", "guess-guess-guess", source="ip:198.51.100.7",
+                        now=moment)
+        if attempt < users.LOCK_AFTER - 1:  # wait out each slow-down, not the lock
+            moment = max(moment, (outcome.retry_at or moment) + timedelta(seconds=1))
+    login(ctx, "clerk@example.com", "guess-guess-guess", source="ip:192.0.2.1", now=moment)
+    with read_session(ctx.engine) as s:
+        rows = {r.username: r for r in users.account_rows(session=s, actor=SYSTEM, now=moment)}
+        later = users.account_rows(session=s, actor=SYSTEM,
+                                   now=moment + timedelta(minutes=users.LOCK_MINUTES + 1))
+        with pytest.raises(PermissionDenied):
+            users.account_rows(session=s, actor=Actor("clerk@example.com", "staff", 1))
+    clerk = rows["clerk@example.com"]
+    assert (clerk.failed_logins, clerk.locked_sources, clerk.active) == (
+        users.LOCK_AFTER + 1, 1, True)
+    assert (rows["admin@example.com"].failed_logins, rows["admin@example.com"].locked_sources) \
+        == (0, 0)
+    assert [r.locked_sources for r in later if r.username == "clerk@example.com"] == [0]

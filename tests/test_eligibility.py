@@ -294,7 +294,7 @@ def test_inputs_are_the_providers_contracts_in_order_up_to_the_year(ctx: Context
     from analytics.eligibility import gather_inputs
     pid = make_provider(ctx)
     a = make_client(ctx, pid, "甲", years={2025: 1, YEAR: 2, YEAR + 1: 3})
-    b = make_client(ctx, pid, "乙", years={2024: 4, YEAR: 5})
+    b = make_client(ctx, pid, "乙", years={YEAR: 5, 2024: 4})  # stored newest first
     with read_session(ctx.engine) as session:
         inputs = gather_inputs(session, pid, YEAR)
     assert inputs.contracts == ((a, 2025, Decimal(1)), (a, YEAR, Decimal(2)),

@@ -22,6 +22,12 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "analytics.eligibility.x_gather_inputs__mutmut_15":
             "join(Client, client.id == contract.client_id) -> join(Client): SQLAlchemy infers "
             "the same ON clause from the only foreign key",
+        "analytics.eligibility.x_gather_inputs__mutmut_13":
+            "join(Client, client.id == contract.client_id) -> join(Client, None): SQLAlchemy "
+            "infers the same ON clause from the only foreign key",
+        "analytics.eligibility.x_gather_inputs__mutmut_40":
+            "order_by(client_id, changed_at, id) -> order_by(changed_at, id): each client's own "
+            "list is still in time order",
         "analytics.eligibility.x_gather_inputs__mutmut_37":
             "order_by(client_id, changed_at, id) -> order_by(None, changed_at, id): each "
             "client's own list is still in time order",
@@ -76,6 +82,20 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "surveys.verify.x__moment__mutmut_8":
             'replace("Z", "+00:00") -> replace("z", ...): Python >= 3.11 (required) reads '
             "a trailing Z in fromisoformat itself",
+        **{f"surveys.verify.x_entry_from_row__mutmut_{n}":
+           "the stand-in envelope of an unreadable row only has to fail as an unknown format; "
+           f"{what} is never a record format either" for n, what in (
+               (8, 'a missing "format" key'), (9, 'a missing "format" key'),
+               (10, '"XXunreadableXX"'), (11, '"UNREADABLE"'))},
+        "surveys.verify.x_entry_from_row__mutmut_21":
+            "content -> None for a stored row: its envelope's content_sha256 is computed from that "
+            "same content, so content_matches is True either way",
+        "surveys.verify.x_entry_from_row__mutmut_34":
+            "isinstance(envelope, dict) -> True: the envelope is a dict on both paths",
+        "surveys.verify.x_entry_from_row__mutmut_41":
+            'else "" -> else "XXXX": unreachable, the envelope is a dict on both paths',
+        "surveys.verify.x_stored_rows__mutmut_13":
+            "yield_per=BATCH -> None: the same rows, fetched at once instead of in batches",
         "surveys.verify.x_entry_from_row__mutmut_3":
             "cast(Response, row) -> cast(None, row): typing.cast does nothing at run time",
         "const surveys/verify.py L28:500->501":

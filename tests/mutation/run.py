@@ -1,6 +1,7 @@
 """Run mutmut on each core module with its focused tests and print the kill table.
 
-Usage: python -m tests.mutation.run [module ...] [--table] [--no-constants] [--constants-only]
+Usage: python -m tests.mutation.run [module ...] [--table] [--details] [--no-constants]
+                                   [--constants-only]
 (default: every module of MODULES)
 
 Each module is mutated in its own scratch copy of the project (under .mutation/), so the
@@ -118,6 +119,10 @@ def measure_constants(module: str) -> dict[str, object]:
     folder = WORK / module
     if not (folder / "pyproject.toml").exists():
         folder = prepare(module)
+    else:  # the tests as they are now, not as they were when mutmut's copy was made
+        shutil.rmtree(folder / "tests")
+        shutil.copytree(ROOT / "tests", folder / "tests",
+                        ignore=shutil.ignore_patterns("__pycache__", "artifacts"))
     path, tests = MODULES[module]
     started = time.monotonic()
     killed, survivors = run_constants(folder, path, tests, PYTEST_ARGS, run_env())
@@ -165,6 +170,24 @@ def table(modules: list[str]) -> str:
     return "\n".join(lines)
 
 
+def details(modules: list[str]) -> str:
+    """Return Markdown: per module the two parts' counts and every survivor with its reason."""
+    lines = []
+    for module in modules:
+        for suffix, what in (("", "mutmut"), (".constants", "constants")):
+            saved = WORK / f"{module}{suffix}.json"
+            if not saved.exists():
+                continue
+            result = json.loads(saved.read_text("utf-8"))
+            lines.append(f"- `{module}` {what}: {result['killed']} killed of {result['total']}"
+                         f" ({result['seconds']} s)")
+            for survivor in result["survivors"]:
+                reason = EQUIVALENT.get(module, {}).get(survivor)
+                lines.append(f"  - `{survivor}`: " + (f"equivalent — {reason}" if reason
+                                                      else "**not killed**"))
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     """Measure the modules named (all by default), then print the table."""
     names = [a for a in argv if not a.startswith("--")] or list(MODULES)
@@ -186,6 +209,8 @@ def main(argv: list[str]) -> int:
                 print("    survived:", survivor, f"(equivalent: {note})" if note else "",
                       flush=True)
     print(table(names))
+    if "--details" in argv:
+        print(details(names))
     return 0
 
 

@@ -179,7 +179,8 @@ def sign_pdf_report(pdf_bytes: bytes, *, settings: Settings, timestamp_urls: Seq
         location=settings.base_url or None)
     signer = _signer(identity)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
-    signed = signers.PdfSigner(meta, signer=signer).sign_pdf(writer).getvalue()
+    # pyHanko's sync wrappers call asyncio.run, which fails inside a running event loop.
+    signed = run_sync(signers.PdfSigner(meta, signer=signer).async_sign_pdf(writer)).getvalue()
     problems: list[str] = []
     for url in timestamp_urls:
         try:
@@ -211,7 +212,7 @@ def _timestamp(signed: bytes, url: str, timeout: float) -> bytes:
     stamper = signers.PdfTimeStamper(pyhanko_timestamper(url, timeout),
                                      field_name=TIMESTAMP_FIELD)
     writer = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
-    output = stamper.timestamp_pdf(writer, "sha256")
+    output = run_sync(stamper.async_timestamp_pdf(writer, "sha256"))
     return bytes(output.getvalue())
 
 

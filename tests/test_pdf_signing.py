@@ -20,6 +20,7 @@ from analytics.evidence_pdf import render_evidence_pdf
 from analytics.pdf_signing import (
     FIELD,
     PdfSigningError,
+    SignedPdf,
     ensure_pdf_identity,
     pdf_signature_info,
     sign_pdf,
@@ -124,6 +125,23 @@ def test_a_document_timestamp_validates_against_the_tsa_root(
     text = subprocess.run(["pdftotext", "-", "-"], input=result.data, capture_output=True,
                           check=True).stdout.decode()
     assert re.search(r"[0-9a-f]{64}", text)  # the record hashes still read out of the pages
+
+
+def test_signing_and_stamping_work_inside_a_running_event_loop(
+        evidence_pdf: tuple[bytes, Settings], local_tsa: LocalTSA) -> None:
+    """The sync API is called from code that may run in a thread with a loop (Playwright's)."""
+    import asyncio
+
+    raw, settings = evidence_pdf
+    url = local_tsa.url("rsa")
+
+    async def inside_a_loop() -> SignedPdf:
+        return sign_pdf_report(raw, settings=settings, timestamp_urls=[url])
+
+    result = asyncio.run(inside_a_loop())
+    assert result.timestamped_by == url and result.problems == ()
+    info = pdf_signature_info(result.data, tsa_roots=[local_tsa.root_der])
+    assert info.intact and info.covers_whole_file and info.timestamp_trusted
 
 
 def test_a_tsa_that_is_down_leaves_the_pdf_signed_and_the_next_tsa_stamps_it(

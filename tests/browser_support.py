@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -130,3 +131,15 @@ def screenshot(page: object, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     page.set_viewport_size(size)  # type: ignore[attr-defined]
     return path
+
+
+def sign_in(page: Any, base: str, username: str, password: str) -> None:
+    """Open the workspace at base and sign in as a person would (waits for 退出登录)."""
+    from playwright.sync_api import expect
+
+    page.goto(base)
+    expect(page.get_by_label("用户名")).to_be_visible(timeout=30000)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("button", name="退出登录")).to_be_visible(timeout=30000)

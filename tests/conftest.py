@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -98,6 +99,23 @@ def cli_env(settings: Settings, ctx: Context) -> dict[str, str]:
         "STAR_SURVEY_DATA_DIR": str(settings.data_dir),
         "STAR_SURVEY_BASE_URL": settings.base_url or "",
     }
+
+
+@pytest.fixture
+def cli(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> Any:
+    """Return a function that runs the CLI in-process: (exit code, stdout, stderr)."""
+    from cli.main import main
+
+    for key, value in cli_env.items():
+        monkeypatch.setenv(key, value)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as exited:
+            main(list(args))
+        out, err = capsys.readouterr()
+        return int(exited.value.code or 0), out, err
+    return run
 
 
 from tests.browser_support import browser, desktop_page, phone_page  # noqa: E402,F401

@@ -10,27 +10,12 @@ from typing import Any
 
 import pytest
 
-from cli.main import main
 from surveys.clock import beijing_today
 from surveys.form_a1 import ITEMS
 from tests.scans import pdf_scan, png_scan
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture
-def cli(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Any:
-    """Return a function that runs the CLI in-process: (exit code, stdout, stderr)."""
-    for key, value in cli_env.items():
-        monkeypatch.setenv(key, value)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exited:
-            main(list(args))
-        out, err = capsys.readouterr()
-        return int(exited.value.code or 0), out, err
-    return run
 
 
 def ok_json(cli: Any, *args: str) -> Any:

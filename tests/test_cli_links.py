@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from cli.main import main
 from surveys.context import Context
 from surveys.db import read_session
 from surveys.invitations import resolve_token
@@ -14,20 +13,6 @@ from tests import factories
 
 YEAR = 2026
 
-
-@pytest.fixture
-def cli(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Any:
-    """Return a function that runs the CLI in-process: (exit code, stdout, stderr)."""
-    for key, value in cli_env.items():
-        monkeypatch.setenv(key, value)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exited:
-            main(list(args))
-        out, err = capsys.readouterr()
-        return int(exited.value.code or 0), out, err
-    return run
 
 
 @pytest.fixture

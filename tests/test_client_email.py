@@ -140,22 +140,6 @@ def test_the_template_has_the_email_column_and_imports(ctx: Context) -> None:
     assert stored(ctx) == {"丙单位": "bing@163.com"}
 
 
-@pytest.fixture
-def cli(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Any:
-    """Return a function that runs the CLI in-process: (exit code, stdout, stderr)."""
-    from cli.main import main
-
-    for key, value in cli_env.items():
-        monkeypatch.setenv(key, value)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exited:
-            main(list(args))
-        out, err = capsys.readouterr()
-        return int(exited.value.code or 0), out, err
-    return run
-
 
 @SQLITE_ONLY
 def test_cli_client_commands_take_and_show_the_address(ctx: Context, cli: Any) -> None:

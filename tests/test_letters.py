@@ -153,22 +153,6 @@ def test_the_longest_fields_still_make_one_page_whose_code_decodes(tmp_path: Pat
     assert page_codes(pdf, tmp_path) == [[url], [url]]
 
 
-@pytest.fixture
-def cli(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Any:
-    """Return a function that runs the CLI in-process: (exit code, stdout, stderr)."""
-    from cli.main import main
-
-    for key, value in cli_env.items():
-        monkeypatch.setenv(key, value)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exited:
-            main(list(args))
-        out, err = capsys.readouterr()
-        return int(exited.value.code or 0), out, err
-    return run
-
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_cli_letters_writes_the_pdf(scene: Any, cli: Any, tmp_path: Path) -> None:

@@ -128,22 +128,6 @@ def test_csv_and_xlsx_hold_the_rows_a_platform_imports(scene: Any) -> None:
     assert all(r[2] in texts for r in values[1:])
 
 
-@pytest.fixture
-def cli(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Any:
-    """Return a function that runs the CLI in-process: (exit code, stdout, stderr)."""
-    from cli.main import main
-
-    for key, value in cli_env.items():
-        monkeypatch.setenv(key, value)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exited:
-            main(list(args))
-        out, err = capsys.readouterr()
-        return int(exited.value.code or 0), out, err
-    return run
-
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_cli_messages_writes_csv_xlsx_and_text(scene: Any, cli: Any, tmp_path: Any) -> None:

@@ -14,7 +14,7 @@ from surveys.context import open_context
 from surveys.db import run_write
 from surveys.schema import upgrade
 from surveys.settings import Settings
-from tests.browser_support import free_port, require_browser, running_app, screenshot
+from tests.browser_support import free_port, require_browser, running_app, screenshot, sign_in
 from tests.factories import submit
 from tests.outreach_support import YEAR, outreach_campaign
 from tests.smtp_support import SmtpServer, smtp_server  # noqa: F401
@@ -46,12 +46,7 @@ def test_staff_send_a_wave_and_the_client_opens_the_mailed_link(
            "STAR_SURVEY_SMTP_FROM": "callback@jingan.test"}
     page = desktop_page
     with running_app(env, port=port):
-        page.goto(base)
-        expect(page.get_by_label("用户名")).to_be_visible(timeout=30000)
-        page.get_by_label("用户名").fill("clerk@jingan.test")
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        expect(page.get_by_role("button", name="退出登录")).to_be_visible(timeout=30000)
+        sign_in(page, base, "clerk@jingan.test", PASSWORD)
         page.get_by_role("link", name="催办提醒").click()
         expect(page.get_by_text("尚未作答的用户单位")).to_be_visible(timeout=30000)
         expect(page.locator("[data-testid=stVegaLiteChart]")).to_be_visible(timeout=30000)

@@ -15,7 +15,7 @@ from surveys.clock import beijing_today
 from surveys.db import read_session, run_write
 from surveys.models import Response
 from tests import factories
-from tests.browser_support import require_browser, running_app, screenshot
+from tests.browser_support import require_browser, running_app, screenshot, sign_in
 from tests.scans import png_scan
 from tests.test_workspace_browser import PASSWORD, fresh_install
 
@@ -45,12 +45,7 @@ def test_paper_entry_resets_per_client_and_asks_before_replacing(
     (tmp_path / "scan.png").write_bytes(png_scan())
     page = desktop_page
     with running_app(env) as base:
-        page.goto(base)
-        expect(page.get_by_label("用户名")).to_be_visible(timeout=30000)
-        page.get_by_label("用户名").fill("clerk@jingan.test")
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        expect(page.get_by_role("button", name="退出登录")).to_be_visible(timeout=30000)
+        sign_in(page, base, "clerk@jingan.test", PASSWORD)
         page.get_by_role("link", name="纸质表录入").click()
         first_item = page.get_by_label("1. 服务业务管理能力 (0–10)")
         expect(first_item).to_be_visible(timeout=20000)

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from surveys import campaigns, invitations, users
 from surveys.access import SYSTEM
 from surveys.db import run_write
-from tests.browser_support import require_browser, running_app, screenshot
+from tests.browser_support import require_browser, running_app, screenshot, sign_in
 from tests.factories import make_client, make_provider
 from tests.test_workspace_browser import PASSWORD, fresh_install
 
@@ -47,12 +47,7 @@ def test_staff_copy_a_message_and_download_sms_sheet_and_letters(desktop_page: A
     page = desktop_page
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     with running_app(env) as base:
-        page.goto(base)
-        expect(page.get_by_label("用户名")).to_be_visible(timeout=30000)
-        page.get_by_label("用户名").fill("clerk@jingan.test")
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        expect(page.get_by_role("button", name="退出登录")).to_be_visible(timeout=30000)
+        sign_in(page, base, "clerk@jingan.test", PASSWORD)
         page.get_by_role("link", name="回访活动").click()
         message = page.get_by_test_id("stCode").filter(has_text="尊敬的北京市第一人民医院")
         expect(message).to_be_visible(timeout=30000)

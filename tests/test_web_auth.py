@@ -20,7 +20,7 @@ from surveys.access import SYSTEM
 from surveys.context import Context
 from surveys.db import read_session, run_write
 from surveys.models import WorkspaceSession
-from tests.browser_support import require_browser, running_app, screenshot
+from tests.browser_support import require_browser, running_app, screenshot, sign_in
 from tests.factories import make_provider
 from tests.test_workspace_browser import fresh_install
 from web_auth import safe_next
@@ -77,16 +77,9 @@ def wait_until(page: Any, found: list[str], timeout: float = 20) -> list[str]:
     return found
 
 
-def sign_in(page: Any, base: str) -> None:
+def sign_in_as_clerk(page: Any, base: str) -> None:
     """Sign in through the login form as a person would."""
-    from playwright.sync_api import expect
-
-    page.goto(base)
-    expect(page.get_by_label("用户名")).to_be_visible(timeout=30000)
-    page.get_by_label("用户名").fill("clerk@jingan.test")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("button", name="退出登录")).to_be_visible(timeout=30000)
+    sign_in(page, base, "clerk@jingan.test", PASSWORD)
 
 
 def session_cookie(page: Any) -> dict[str, Any] | None:
@@ -107,7 +100,7 @@ def test_sign_in_survives_a_reload_and_sign_out_ends_it(desktop_page: Any, tmp_p
     ctx, env = staff_install(tmp_path)
     page = desktop_page
     with running_app(env) as base:
-        sign_in(page, base)
+        sign_in_as_clerk(page, base)
         expect(page.get_by_text("您所在的服务单位：京安技防")).to_be_visible(timeout=20000)
         cookie = session_cookie(page)
         assert cookie is not None
@@ -152,7 +145,7 @@ def test_a_session_id_replayed_from_another_browser_resumes_nothing(
         victim = victim_context.new_page()
         victim_ids = watch_session_ids(victim)
         with running_app(env) as base:
-            sign_in(victim, base)
+            sign_in_as_clerk(victim, base)
             victim.get_by_role("link", name="用户单位").click()
             expect(victim).to_have_url(f"{base}/clients", timeout=20000)
             stolen = wait_until(victim, victim_ids)[-1]

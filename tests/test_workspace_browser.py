@@ -17,7 +17,7 @@ from surveys.db import read_session, run_write
 from surveys.models import UserAccount
 from surveys.schema import upgrade
 from surveys.settings import Settings
-from tests.browser_support import SERVER_LOGS, require_browser, running_app, screenshot
+from tests.browser_support import SERVER_LOGS, require_browser, running_app, screenshot, sign_in
 from tests.factories import make_client, make_provider
 
 PASSWORD = "correct-horse-battery"
@@ -97,12 +97,7 @@ def test_staff_opens_campaign_and_downloads_qr_sheet(desktop_page: Any, tmp_path
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     with running_app(env) as base:
-        page.goto(base)
-        expect(page.get_by_label("用户名")).to_be_visible(timeout=30000)
-        page.get_by_label("用户名").fill("clerk@jingan.test")
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        expect(page.get_by_role("button", name="退出登录")).to_be_visible(timeout=30000)
+        sign_in(page, base, "clerk@jingan.test", PASSWORD)
         page.get_by_role("link", name="回访活动").click()
         open_button = page.get_by_role("button", name="开启回访")
         expect(open_button).to_be_visible(timeout=20000)

@@ -7,8 +7,6 @@ self-signed one (made with `cryptography`) and log files go to the test's direct
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import os
 import re
 import shutil
@@ -22,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.tls_support import self_signed
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX = os.environ.get("STAR_SURVEY_NGINX", "/usr/sbin/nginx")
@@ -46,31 +46,6 @@ def require_nginx() -> None:
         pytest.fail(message + " and REQUIRE_NGINX=1")
     pytest.skip(message)
 
-
-def self_signed(folder: Path) -> tuple[Path, Path]:
-    """Return (certificate, key) PEM files of a fresh self-signed certificate for loopback."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "survey.example.org")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([
-                x509.DNSName("survey.example.org"),
-                x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
 
 
 def site_for_test(text: str, *, app_port: int, https_port: int, http_port: int, cert: Path,
@@ -100,7 +75,7 @@ def running_nginx(app_port: int, folder: Path) -> Iterator[Proxy]:
     folder.mkdir(parents=True, exist_ok=True)
     logs = folder / "logs"
     logs.mkdir(exist_ok=True)
-    cert, key = self_signed(folder)
+    cert, key = self_signed(folder, "survey.example.org")
     https_port, http_port = free_port(), free_port()
     (folder / "site.conf").write_text(site_for_test(
         SITE.read_text(), app_port=app_port, https_port=https_port, http_port=http_port,

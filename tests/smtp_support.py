@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +15,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.browser_support import free_port
+from tests.tls_support import self_signed
 
 USER, PASSWORD = "mailer@jingan.test", "s3cret-p@ss"
 
@@ -64,32 +63,6 @@ class Handler:
         return AuthResult(success=ok, handled=False)
 
 
-def self_signed(tmp: Path) -> tuple[Path, Path]:
-    """Return (cert, key) PEM files of a certificate for 127.0.0.1 and localhost."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([
-                x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = tmp / "smtp-cert.pem", tmp / "smtp-key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
-
 
 @dataclass
 class SmtpServer:
@@ -103,7 +76,7 @@ class SmtpServer:
 @pytest.fixture
 def smtp_server(tmp_path: Path) -> Iterator[SmtpServer]:
     """Yield a STARTTLS + AUTH server on loopback (the client trusts its certificate file)."""
-    cert, key = self_signed(tmp_path)
+    cert, key = self_signed(tmp_path, prefix="smtp-")
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     handler = Handler()
@@ -122,7 +95,7 @@ def smtp_server(tmp_path: Path) -> Iterator[SmtpServer]:
 @pytest.fixture
 def smtps_server(tmp_path: Path) -> Iterator[SmtpServer]:
     """Yield an implicit-TLS (smtps://) server without authentication."""
-    cert, key = self_signed(tmp_path)
+    cert, key = self_signed(tmp_path, prefix="smtp-")
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     handler = Handler()

@@ -163,8 +163,10 @@ def test_blank_signature_and_missing_item_are_refused(app: dict[str, Any],
     assert "维修质量总体印象" in item5 and "未评分" in item5
     assert "签名" in page.locator(".st-key-fld_signature [data-testid=stAlert]").inner_text()
     assert page.locator(".st-key-fld_item1 [data-testid=stAlert]").count() == 0
-    top = page.locator(".st-key-fld_item5").bounding_box()
-    assert top is not None and 0 <= top["y"] < 844  # the page was brought to the first error
+    from playwright.sync_api import expect
+
+    # the page is brought to the first error (a smooth scroll after the errors render)
+    expect(page.locator(".st-key-fld_item5")).to_be_in_viewport(timeout=10000)
     assert not page.get_by_role("button", name=tr("form_confirm")).count()
     assert versions(app, "朝阳银行") == []
 

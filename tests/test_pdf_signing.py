@@ -131,6 +131,7 @@ def test_signing_and_stamping_work_inside_a_running_event_loop(
         evidence_pdf: tuple[bytes, Settings], local_tsa: LocalTSA) -> None:
     """The sync API is called from code that may run in a thread with a loop (Playwright's)."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     raw, settings = evidence_pdf
     url = local_tsa.url("rsa")
@@ -138,7 +139,10 @@ def test_signing_and_stamping_work_inside_a_running_event_loop(
     async def inside_a_loop() -> SignedPdf:
         return sign_pdf_report(raw, settings=settings, timestamp_urls=[url])
 
-    result = asyncio.run(inside_a_loop())
+    # A thread of its own, where this test's loop is the running one (another browser test in
+    # this process may keep Playwright's loop running in the main thread).
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(asyncio.run, inside_a_loop()).result()
     assert result.timestamped_by == url and result.problems == ()
     info = pdf_signature_info(result.data, tsa_roots=[local_tsa.root_der])
     assert info.intact and info.covers_whole_file and info.timestamp_trusted

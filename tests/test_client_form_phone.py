@@ -68,10 +68,19 @@ def english_words(page: Any) -> list[str]:
     return sorted({w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in ALLOWED_LATIN})
 
 
-def in_viewport(page: Any, selector: str) -> bool:
-    """Return True when the element's top and at least 40 px of it are inside 390x844."""
-    box = page.locator(selector).first.bounding_box()
-    return box is not None and 0 <= box["y"] and box["y"] + min(40, box["height"]) <= 844
+def in_viewport(page: Any, selector: str, seconds: float = 10) -> bool:
+    """Return True once the element's top and at least 40 px of it are inside 390x844.
+
+    The page scrolls smoothly after it renders, so this waits up to `seconds` for it.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        box = page.locator(selector).first.bounding_box()
+        if box is not None and 0 <= box["y"] and box["y"] + min(40, box["height"]) <= 844:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(100)
 
 
 def camera_photo() -> bytes:

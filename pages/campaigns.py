@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from analytics.labels import cell
-from pages.common import app_context, current_actor, current_lang, language_switch, t
+from pages.common import app_context, current_actor, current_lang, language_switch, public_url, t
 from pages.reach_section import reach_section
 from pages.ws import attempt, can_write, flash, provider_scope, show_flash
 from surveys.anchoring import anchor_now
@@ -21,7 +21,7 @@ from surveys.campaigns import (
 from surveys.clock import beijing_today
 from surveys.db import read_session
 from surveys.invitations import reissue_campaign_links, reissue_invitation, revoke_invitation
-from surveys.links import link_warnings, public_base_url
+from surveys.links import link_warnings
 from surveys.progress import campaign_progress, progress_overview
 from surveys.qr import SHEET_NAME, campaign_cards, qr_png, qr_sheet_pdf, safe_filename
 
@@ -30,7 +30,7 @@ actor = current_actor()
 ctx = app_context()
 st.title(t("nav_campaigns"))
 show_flash()
-base_url = public_base_url(ctx.settings, running_port=int(st.get_option("server.port")))
+base_url = public_url()
 
 
 @st.cache_data(ttl=60, show_spinner=False)

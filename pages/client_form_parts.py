@@ -9,9 +9,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from pages.common import app_context, t
+from pages.common import public_url, t
 from surveys.form_a1 import ITEMS, MAX_TOTAL, TOTAL_NAME_EN, TOTAL_NAME_ZH
-from surveys.links import public_base_url
 from surveys.models import Response
 from surveys.qr import qr_png
 from surveys.receipts import receipt_filename, receipt_of, receipt_pdf, receipt_png
@@ -92,7 +91,7 @@ def score_table(scores: tuple[int, ...] | list[int], total: int) -> str:
 
 def verify_url(record: Response) -> str:
     """Return the public verification link of a stored version."""
-    base = public_base_url(app_context().settings, running_port=int(st.get_option("server.port")))
+    base = public_url()
     return f"{base}/?h={record.record_hash}"
 
 

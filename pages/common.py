@@ -8,8 +8,9 @@ from pages.auth import signed_in_actor
 from pages.context import app_context
 from surveys.access import ANONYMOUS, Actor
 from surveys.i18n import DEFAULT_LANG, LANGS, tr
+from surveys.links import public_base_url
 
-__all__ = ["app_context", "current_actor", "current_lang", "language_switch", "t"]
+__all__ = ["app_context", "current_actor", "current_lang", "language_switch", "public_url", "t"]
 
 
 def current_lang() -> str:
@@ -42,3 +43,8 @@ def current_actor() -> Actor:
     Tests sign in as in docs/accounts.md (tests/workspace_support.py: ``signed_in``).
     """
     return signed_in_actor() or ANONYMOUS
+
+
+def public_url() -> str:
+    """Return the public base URL links carry: the setting, else this server's own port."""
+    return public_base_url(app_context().settings, running_port=int(st.get_option("server.port")))

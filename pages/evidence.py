@@ -6,13 +6,12 @@ import streamlit as st
 
 from analytics.evidence_bundle import build_bundle
 from analytics.evidence_data import collect_evidence
-from pages.common import app_context, current_actor, current_lang, language_switch, t
+from pages.common import app_context, current_actor, current_lang, language_switch, public_url, t
 from surveys.campaigns import list_campaigns
 from surveys.db import read_session
 from surveys.errors import SurveyError
 from surveys.field_labels import in_language
 from surveys.keys import fingerprint
-from surveys.links import public_base_url
 from surveys.providers import list_providers
 from surveys.text import markdown_literal
 
@@ -52,8 +51,7 @@ if st.button(t("ev_build"), key="ev_build", type="primary"):
         with read_session(ctx.engine) as session:
             data = collect_evidence(
                 session=session, actor=actor, signer=ctx.signer, provider_id=provider_id,
-                year=year, base_url=public_base_url(
-                    ctx.settings, running_port=int(st.get_option("server.port"))))
+                year=year, base_url=public_url())
         st.session_state["ev_bundle"] = (wanted, build_bundle(data, ctx.signer, progress,
                                                                 pdf_settings=ctx.settings),
                                          len(data.current),

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import app_context, t
+from pages.common import app_context, public_url, t
 from pages.ws import attempt
 from surveys.access import Actor
 from surveys.clock import beijing_text, beijing_today
 from surveys.context import Context
 from surveys.db import read_session
 from surveys.letters import letters_pdf
-from surveys.links import public_base_url
 from surveys.mail_queue import retry_failed
 from surveys.mail_worker import MailWorker, start_mail_worker
 from surveys.mailer import MailNotConfigured, parse_smtp_url
@@ -37,12 +36,6 @@ def mail_worker() -> MailWorker | None:
     return _worker_for(settings.db_url, settings.smtp_url or "", settings.smtp_from or "")
 
 
-def _base_url() -> str:
-    """Return the public base URL the links carry (the one the campaigns page shows)."""
-    return public_base_url(app_context().settings,
-                           running_port=int(st.get_option("server.port")))
-
-
 def _mail_problem() -> str | None:
     """Return why e-mail cannot be sent (the setting named), or None when it can."""
     settings = get_settings()
@@ -62,7 +55,7 @@ def wave_form(actor: Actor, provider_id: int, year: int, worker: MailWorker | No
                          key="outreach_selection", format_func=lambda s: t(f"outreach_sel_{s}"))
     channel = st.radio(t("outreach_channel"), CHANNELS, horizontal=True, key="outreach_channel",
                        format_func=lambda c: t(f"outreach_channel_{c}"))
-    base_url = _base_url()
+    base_url = public_url()
     with read_session(ctx.engine) as session:
         preview = preview_wave(session=session, actor=actor, secret=ctx.link_secret,
                                base_url=base_url, provider_id=provider_id, year=year,
@@ -172,7 +165,7 @@ def wave_status(actor: Actor, waves: list[OutreachWave], writable: bool,
         ctx = app_context()
         with read_session(ctx.engine) as session:
             listed = listed_clients(session=session, actor=actor, secret=ctx.link_secret,
-                                    base_url=_base_url(),
+                                    base_url=public_url(),
                                     wave_id=picked)
         st.caption(t("outreach_print_list"))
         st.dataframe([{t("outreach_client"): r.client, t("outreach_state"):
@@ -189,7 +182,7 @@ def _letters(actor: Actor, wave_id: int) -> None:
         ctx = app_context()
         with read_session(ctx.engine) as session:
             letters = wave_letters(session=session, actor=actor, secret=ctx.link_secret,
-                                   base_url=_base_url(), wave_id=wave_id)
+                                   base_url=public_url(), wave_id=wave_id)
         st.session_state["outreach_letters"] = (wave_id, letters_pdf(letters,
                                                                      today=beijing_today()))
     made = st.session_state.get("outreach_letters")

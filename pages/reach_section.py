@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import app_context, t
+from pages.common import app_context, public_url, t
 from pages.ws import can_write, literal, show_failure
 from surveys.access import Actor
 from surveys.clock import beijing_today
 from surveys.db import read_session
 from surveys.errors import SurveyError
 from surveys.letters import LETTERS_NAME, campaign_letters, letters_pdf
-from surveys.links import public_base_url
 from surveys.messages import XLSX_MIME, campaign_messages, export_messages, sms_rows
 
 
@@ -26,7 +25,7 @@ def reach_section(actor: Actor, provider_id: int, year: int) -> None:
 def messages_part(actor: Actor, provider_id: int, year: int) -> None:
     """Render the SMS downloads and one copyable message per client."""
     ctx = app_context()
-    base_url = public_base_url(ctx.settings, running_port=int(st.get_option("server.port")))
+    base_url = public_url()
     st.subheader(t("reach_messages"))
     reminder = st.toggle(t("reach_reminder"), key="reach_reminder", help=t("reach_reminder_help"))
     try:
@@ -69,8 +68,7 @@ def letters_button(actor: Actor, provider_id: int, year: int) -> None:
     st.subheader(t("reach_letters"))
     st.caption(t("reach_letters_help"))
     if st.button(t("reach_letters_prepare"), key="reach_letters_prepare"):
-        base_url = public_base_url(ctx.settings,
-                                   running_port=int(st.get_option("server.port")))
+        base_url = public_url()
         try:
             with read_session(ctx.engine) as session:
                 found = campaign_letters(session=session, actor=actor, secret=ctx.link_secret,

@@ -50,6 +50,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_until_healthy(base: str, process: subprocess.Popen[bytes], log: Path,
+                       seconds: float = 60) -> None:
+    """Return once base answers /_stcore/health; raise with the server's log if it never does."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
+                if reply.read() == b"ok":
+                    return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the app did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.2)
+
+
 @contextmanager
 def running_app(env: dict[str, str], port: int | None = None) -> Iterator[str]:
     """Yield the base URL of survey_app.py served as `serve` does; its output: SERVER_LOGS[base]."""
@@ -65,18 +81,7 @@ def running_app(env: dict[str, str], port: int | None = None) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     SERVER_LOGS[base] = Path(log.name)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
-                    if reply.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = Path(log.name).read_text(errors="replace")
-                raise RuntimeError(f"the app did not start:\n{output}")
-            time.sleep(0.2)
+        wait_until_healthy(base, process, Path(log.name))
         yield base
     finally:
         process.terminate()

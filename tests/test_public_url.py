@@ -7,8 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +19,7 @@ from surveys.context import Context
 from surveys.links import link_warnings, network_address, public_base_url, record_port
 from surveys.settings import Settings, get_settings
 from tests import factories
-from tests.browser_support import free_port
+from tests.browser_support import free_port, wait_until_healthy
 from tests.workspace_support import point_app_at, signed_in
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,17 +61,7 @@ def served(cli_env: dict[str, str], tmp_path: Path) -> Iterator[dict[str, Any]]:
                                start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
-                    if reply.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, (
-                (tmp_path / "serve.log").read_text(errors="replace"))
-            time.sleep(0.2)
+        wait_until_healthy(base, process, tmp_path / "serve.log")
         yield {"env": env, "port": port, "process": process}
     finally:
         if process.poll() is None:

@@ -87,6 +87,11 @@ def test_not_a_zip_and_no_manifest(year: Built) -> None:
               "invalid start byte"),
     (b'{"public_key": 5}', "KeyError: 'pem'"),
     (b'{"public_key": {"pem": "AAAA"}}', "ValueError: An Ed25519 public key is 32 bytes long"),
+    (b'{"public_key": {"pem": "-----BEGIN PUBLIC KEY-----\\nAAAA\\n-----END PUBLIC KEY-----"}}',
+     "ValueError: Could not deserialize key data. The data may be in an incorrect format, it may "
+     "be encrypted with an unsupported algorithm, or it may be an unsupported key type (e.g. EC "
+     "curves with explicit parameters). Details: ASN.1 parsing error: unexpected tag (got Tag { "
+     "val"),  # cut: the whole problem is 300 characters
 ])
 def test_an_unreadable_manifest_is_named(year: Built, text: bytes, message: str) -> None:
     files = files_of(year.data)
@@ -142,6 +147,25 @@ def test_the_records_manifest_entry(year: Built, m: Manifest) -> None:
     assert (len(result.problems), result.records, result.head) == (15, 4, head)
 
 
+def test_an_unreadable_record_is_left_out_of_the_year(year: Built) -> None:
+    found = problems(year, lambda m: m["records"][2]["envelope"].__setitem__(
+        "format", "star-survey/record/9"))
+    assert found[:3] == [
+        "response 3 (provider 1, seq 3): unreadable record (ValueError: unknown record format) "
+        "— stored content was altered",
+        "manifest.json: the year's current forms are not the signed ones",
+        "manifest.json: units responded differs from the signed forms"]
+    assert len(found) == 14
+
+
+def test_a_bundle_1_record_carries_its_envelope_as_canonical(year: Built) -> None:
+    def rename(m: Manifest) -> None:
+        for record in m["records"]:
+            record["canonical"] = record.pop("envelope")
+    result = checked(year, rename)
+    assert (result.problems, result.records) == ([], 5)
+
+
 def test_the_provider_and_records_of_another_provider(year: Built, m: Manifest) -> None:
     head = m["chain"]["head_hash"]
     lost = f"chain head None is not the manifest's {head} (records removed or added)"
@@ -149,6 +173,8 @@ def test_the_provider_and_records_of_another_provider(year: Built, m: Manifest) 
     assert problems(year, lambda m: m.__setitem__("provider_id", 2)) == [mixed, lost]
     assert problems(year, lambda m: m.__setitem__("provider_id", "1")) == [
         "manifest.json: 'provider_id' is not an integer", mixed, lost]
+    assert problems(year, lambda m: m.__setitem__("provider_id", 1.0)) == [
+        "manifest.json: 'provider_id' is not an integer", lost]
     result = checked(year, lambda m: m.__setitem__("provider_id", True))
     assert result.problems == ["manifest.json: 'provider_id' is not an integer"]
     assert result.head == head

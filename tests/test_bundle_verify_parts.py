@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import analytics.bundle_verify as bv
 from analytics.bundle_verify import guarded, read_manifest, verify_bundle
+from analytics.evidence_bundle import manifest_digest
+from surveys.keys import fingerprint, public_key_pem
+from surveys.records import envelope_hash
 from tests.bundle_cache import Built, real_bundle
-from tests.bundle_tamper import NOT_ANCHORED, Manifest, files_of, manifest_of, zipped
+from tests.bundle_tamper import NOT_ANCHORED, Manifest, files_of, manifest_of, problems, zipped
 
 
 @pytest.fixture(scope="module")
@@ -95,12 +99,44 @@ def test_records_or_year_that_raise_leave_nothing_to_check(
                          "manifest.json: the star level is not the one the signed forms support",
                          "eligibility: the bundle claims 1 star(s) under §5, its own data give 0"]
     assert len(found) == 22
+    monkeypatch.undo()
     monkeypatch.setattr(bv, "_check_records", boom)
-    found = verify_bundle(year.data, use_pdftotext=False).problems
-    assert found[:4] == [malformed("the records"),
-                         malformed("the year's forms"),
-                         "manifest.json: units responded differs from the signed forms",
-                         "manifest.json: mean score 94.0 differs from the signed forms' None"]
+    result = verify_bundle(year.data, use_pdftotext=False)
+    assert result.problems[:4] == [
+        malformed("the records"),
+        "manifest.json: the year's current forms are not the signed ones",
+        "manifest.json: the year's superseded versions are not the signed ones",
+        "manifest.json: units responded differs from the signed forms"]
+    assert (result.records, result.head) == (0, None)
+
+
+def test_stated_lists_that_are_no_lists_are_empty(year: Built) -> None:
+    assert problems(year, lambda m: m.__setitem__("year_records", {
+        "current": None, "superseded": 1})) == [
+        "manifest.json: the year's current forms are not the signed ones",
+        "manifest.json: the year's superseded versions are not the signed ones"]
+
+
+def test_a_format_1_record_carries_its_content_in_its_envelope(year: Built) -> None:
+    vectors = json.loads((Path(__file__).parent / "golden" / "vectors.json").read_text("utf-8"))
+    envelope = json.loads(vectors["record/1"]["envelope_canonical"])
+    envelope.update(seq=1, prev_hash="0" * 64, signature_sha256=None, supersedes_id=None)
+    digest, key = envelope_hash(envelope), year.signer.public_key
+    manifest: Manifest = {
+        "public_key": {"pem": public_key_pem(key), "fingerprint": fingerprint(key)},
+        "files": {}, "provider_id": 1, "year": 2026, "chain": {"head_hash": digest, "head_seq": 1},
+        "records": [{"response_id": 12, "envelope": envelope, "record_hash": digest,
+                     "signature": year.signer.sign(digest), "key_id": year.signer.key_id}],
+        "year_records": {"current": [12], "superseded": []},
+        "summary": {"units_responded": 1, "mean_total": 96.0, "star_by_score": 3}}
+    manifest["signature"] = year.signer.sign(manifest_digest(manifest))
+    result = verify_bundle(zipped({"manifest.json": json.dumps(manifest).encode()}))
+    assert result.problems == [  # no eligibility, no provenance: only that
+        "manifest.json: the §5 inputs cannot be read (malformed eligibility inputs: TypeError: "
+        "'NoneType' object is not subscriptable)",
+        "manifest.json: cannot recompute overrides and late forms (Invalid isoformat string: "
+        "'None')"]
+    assert (result.records, result.head) == (1, digest)
 
 
 def test_each_check_is_handed_the_manifest_year_and_lists(

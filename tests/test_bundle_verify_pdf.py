@@ -170,6 +170,16 @@ def test_a_form_shown_on_the_wrong_page(year: Built) -> None:
         f"{name}: the total does not show the signed {total}"]
 
 
+def test_a_form_over_two_pages_is_read_as_one_text(
+        year: Built, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def split(pages: Pages) -> None:
+        at = pages[4].index("    9 ")  # item 9's row starts the second page
+        pages[4:5] = [pages[4][:at], pages[4][at:]]
+    showing(monkeypatch, year, tmp_path, split)
+    forms = {"2": [5, 6], "3": [7, 7], "4": [8, 8], "5": [9, 9]}
+    assert problems(year, lambda m: m["pdf"].update(pages=9, form_pages=forms), pdf=True) == []
+
+
 def test_the_override_section_is_read_before_the_first_form(
         two: Built, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     m = manifest_of(two.data)

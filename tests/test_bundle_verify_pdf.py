@@ -68,21 +68,24 @@ def test_pdf_pages_text_of_a_broken_pdf_raises_what_pdftotext_said(tmp_path: Pat
     assert str(raised.value) == said
 
 
-@pytest.mark.parametrize(("out", "code", "pages"), [
-    (b"a\fb\f", 0, ["a", "b"]), (b"a\fb", 0, ["a", "b"]), (b"a\f \n", 0, ["a"]),
-    (b"", 0, []), (b"\xff\f", 0, ["\ufffd"]), (b"a", 1, None),
+@pytest.mark.parametrize(("out", "code", "err", "pages"), [
+    (b"a\fb\f", 0, b"", ["a", "b"]), (b"a\fb", 0, b"", ["a", "b"]), (b"a\f \n", 0, b"", ["a"]),
+    (b"", 0, b"", []), (b"\xff\f", 0, b"", ["\ufffd"]), (b"a", 1, b"", "pdftotext failed"),
+    (b"a", 1, b" \xff bad\n", "\ufffd bad"),
 ])
 def test_pdf_pages_text_runs_pdftotext_on_a_file_and_splits_pages(
-        monkeypatch: pytest.MonkeyPatch, out: bytes, code: int, pages: Pages | None) -> None:
+        monkeypatch: pytest.MonkeyPatch, out: bytes, code: int, err: bytes,
+        pages: Pages | str) -> None:
     calls: list[tuple[list[str], dict[str, Any], bytes]] = []
 
     def run(args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
         calls.append((args, kwargs, Path(args[2]).read_bytes()))
-        return subprocess.CompletedProcess(args, code, out, b"")
+        return subprocess.CompletedProcess(args, code, out, err)
     monkeypatch.setattr(subprocess, "run", run)
-    if pages is None:
-        with pytest.raises(ValueError, match="^pdftotext failed$"):
+    if isinstance(pages, str):
+        with pytest.raises(ValueError) as raised:
             pdf_pages_text(b"%PDF")
+        assert str(raised.value) == pages
     else:
         assert pdf_pages_text(b"%PDF") == pages
     [(args, kwargs, given)] = calls
@@ -204,6 +207,8 @@ def test_the_override_section_is_read_before_the_first_form(
     assert verify_bundle(first).problems == missing  # the cover is read, it lists neither
     third = tampered(two, spans({"9": [3, 3]}))
     assert verify_bundle(third).problems == [missing[0]]  # pages 1-2: page 2 lists 5
+    spread = tampered(two, spans({"9": [3, 4]}))
+    assert verify_bundle(spread).problems == [missing[0]]  # a form's first page counts
 
 
 def view_of(built: Built, rid: int) -> dict[str, Any]:
@@ -236,6 +241,13 @@ def test_page_problems_of_each_shown_value(year: Built, tmp_path: Path) -> None:
     for signer in ("", "--", "😀"):
         unsigned = {**raw, "view": {**raw["view"], "signer_name": signer}}
         assert page_problems(unsigned, page.replace("王芳", "")) == []
+
+
+def test_page_problems_needs_all_nine_scores(year: Built, tmp_path: Path) -> None:
+    raw = view_of(year, 2)
+    short = {**raw, "view": {**raw["view"], "items": raw["view"]["items"][:8]}}
+    with pytest.raises(ValueError, match=r"^zip\(\) argument 2 is shorter than argument 1$"):
+        page_problems(short, "")
 
 
 def test_legible_keeps_letters_and_digits_after_nfkc() -> None:

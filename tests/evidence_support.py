@@ -116,6 +116,14 @@ def bundle(ctx: Context, provider_id: int,
     return build_bundle(evidence(ctx, provider_id), ctx.signer, progress)
 
 
+def make_bundle(ctx: Context, provider: int, year: int) -> bytes:
+    """Return the bundle of a provider-year."""
+    with read_session(ctx.engine) as s:
+        data = collect_evidence(session=s, actor=SYSTEM, signer=ctx.signer,
+                                provider_id=provider, year=year, base_url="http://survey.test")
+    return build_bundle(data, ctx.signer)
+
+
 def rewrite(data: bytes, change: Callable[[dict[str, bytes]], None]) -> bytes:
     """Return a copy of a zip whose files were changed by change(files)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -6,7 +6,7 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,11 +17,10 @@ from analytics.bundle_verify import verify_bundle
 from analytics.evidence_bundle import manifest_digest
 from analytics.evidence_tables import read_csv_table
 from cli.main import app
-from surveys.context import Context, open_context
+from surveys.context import Context
 from surveys.errors import SurveyError
 from surveys.keys import fingerprint
-from surveys.schema import upgrade
-from surveys.settings import Settings
+from tests.bundle_cache import Built, real_bundle
 from tests.evidence_support import (
     YEAR,
     bundle,
@@ -35,14 +34,9 @@ from tests.factories import make_client, make_provider, open_campaign
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[bytes, Context]]:
-    """Yield one bundle built on a private SQLite database (the tamper tests share it)."""
-    folder = tmp_path_factory.mktemp("bundle")
-    ctx = open_context(Settings(db_url=f"sqlite:///{folder / 's.db'}", data_dir=folder / "d"))
-    upgrade(ctx.engine)
-    provider, _ = seed_year(ctx)
-    yield bundle(ctx, provider), ctx
-    ctx.engine.dispose()
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Return one bundle of seed_year built on a private SQLite database (shared by the tests)."""
+    return real_bundle("year", tmp_path_factory.mktemp("bundle"))
 
 
 def _manifest(data: bytes) -> dict:
@@ -50,8 +44,8 @@ def _manifest(data: bytes) -> dict:
         return json.loads(archive.read("manifest.json"))
 
 
-def test_bundle_contents_and_manifest(built: tuple[bytes, Context]) -> None:
-    data, ctx = built
+def test_bundle_contents_and_manifest(built: Built) -> None:
+    data, signer = built.data, built.signer
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         files = {n: archive.read(n) for n in names}
@@ -60,7 +54,7 @@ def test_bundle_contents_and_manifest(built: tuple[bytes, Context]) -> None:
     assert any(n.startswith("scans/") and n.endswith("form-4.pdf") for n in names)
     assert any(n.startswith("scans/") and n.endswith("form-3.jpg") for n in names)
     assert manifest["files"] == {n: hashlib.sha256(c).hexdigest() for n, c in files.items()}
-    assert manifest["public_key"]["fingerprint"] == fingerprint(ctx.signer.public_key)
+    assert manifest["public_key"]["fingerprint"] == fingerprint(signer.public_key)
     assert manifest["form_id"] == "T/BAX-2022-A.1"
     assert [r["envelope"]["seq"] for r in manifest["records"]] == [1, 2, 3, 4, 5]
     assert manifest["chain"]["head_hash"] == manifest["records"][-1]["record_hash"]
@@ -76,11 +70,11 @@ def test_bundle_contents_and_manifest(built: tuple[bytes, Context]) -> None:
     assert book.sheetnames == ["summary", "responses", "items"]
 
 
-def test_untouched_bundle_verifies(built: tuple[bytes, Context]) -> None:
-    result = verify_bundle(built[0])
+def test_untouched_bundle_verifies(built: Built) -> None:
+    result = verify_bundle(built.data)
     assert result.ok, result.problems
     assert result.records == 5
-    assert result.key_fingerprint == fingerprint(built[1].signer.public_key)
+    assert result.key_fingerprint == fingerprint(built.signer.public_key)
     assert not any("pdftotext" in n for n in result.notes)  # the PDF text was compared
     assert any("NOT independently anchored" in n for n in result.notes)  # no TSA here
 
@@ -144,17 +138,17 @@ TAMPERS: dict[str, tuple[Callable[[dict[str, bytes]], None], list[str]]] = {
 
 
 @pytest.mark.parametrize("name", list(TAMPERS))
-def test_tampered_bundle_fails_naming_it(built: tuple[bytes, Context], name: str) -> None:
+def test_tampered_bundle_fails_naming_it(built: Built, name: str) -> None:
     change, needles = TAMPERS[name]
-    result = verify_bundle(rewrite(built[0], change))
+    result = verify_bundle(rewrite(built.data, change))
     assert not result.ok
     text = "\n".join(result.problems)
     for needle in needles:
         assert needle in text, text
 
 
-def test_manifest_signature_covers_everything(built: tuple[bytes, Context]) -> None:
-    manifest = _manifest(built[0])
+def test_manifest_signature_covers_everything(built: Built) -> None:
+    manifest = _manifest(built.data)
     digest = manifest_digest(manifest)
     manifest["summary"]["mean_total"] = 99.0
     assert manifest_digest(manifest) != digest

@@ -11,23 +11,17 @@ from typing import Any
 import pytest
 
 from analytics.bundle_verify import verify_bundle
-from analytics.evidence_bundle import build_bundle, manifest_digest
-from analytics.evidence_data import collect_evidence
+from analytics.evidence_bundle import manifest_digest
 from surveys import campaigns
 from surveys.access import SYSTEM, Actor
 from surveys.context import Context
-from surveys.db import read_session, run_write
+from surveys.db import run_write
 from surveys.keys import Signer
 from tests import factories
-from tests.evidence_support import seed_two_years
+from tests.bundle_cache import Built, real_bundle
+from tests.evidence_support import make_bundle, seed_two_years
 
-
-def make_bundle(ctx: Context, provider: int, year: int) -> bytes:
-    """Return the bundle of a provider-year."""
-    with read_session(ctx.engine) as s:
-        data = collect_evidence(session=s, actor=SYSTEM, signer=ctx.signer,
-                                provider_id=provider, year=year, base_url="http://survey.test")
-    return build_bundle(data, ctx.signer)
+__all__ = ["make_bundle", "manifest_of", "resigned"]  # make_bundle: kept importable from here
 
 
 def manifest_of(bundle: bytes) -> dict[str, Any]:
@@ -49,6 +43,12 @@ def resigned(bundle: bytes, signer: Signer, change: Callable[[dict[str, Any]], N
         for name, content in files.items():
             archive.writestr(name, content)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def honest(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Return the real 2026 bundle of seed_two_years on SQLite (cached when configured)."""
+    return real_bundle("two_years", tmp_path_factory.mktemp("two_years"))
 
 
 @pytest.fixture
@@ -83,10 +83,8 @@ def test_an_honest_bundle_verifies_and_names_the_override(
     (lambda m: m["provenance"].__setitem__("late", [1]), "the listed late forms"),
 ])
 def test_a_resigned_claim_that_its_data_do_not_support_fails(
-        two_years: tuple[Context, int, list[int]], change: Callable[[dict[str, Any]], None],
-        message: str) -> None:
-    ctx, provider, _ = two_years
-    forged = resigned(make_bundle(ctx, provider, 2026), ctx.signer, change)
+        honest: Built, change: Callable[[dict[str, Any]], None], message: str) -> None:
+    forged = resigned(honest.data, honest.signer, change)
     result = verify_bundle(forged, use_pdftotext=False)
     assert not result.ok
     assert any(message in p for p in result.problems), result.problems

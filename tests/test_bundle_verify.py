@@ -12,7 +12,7 @@ import contextlib
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,9 @@ from hypothesis import strategies as st
 
 from analytics.bundle_verify import BundleResult, guarded, read_manifest, verify_bundle
 from analytics.evidence_bundle import manifest_digest
-from surveys.context import Context, open_context
-from surveys.schema import upgrade
-from surveys.settings import Settings
-from tests.evidence_support import seed_two_years
+from surveys.keys import Signer
+from tests.bundle_cache import Built, real_bundle
 from tests.test_assessor_verifier import standalone
-from tests.test_bundle_claims import make_bundle
 
 VERIFIER = standalone()
 json_values = st.recursive(
@@ -39,15 +36,9 @@ json_values = st.recursive(
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Context, bytes]]:
-    """Yield a context and a real, valid bundle of its provider's 2026 year."""
-    folder = tmp_path_factory.mktemp("bundle")
-    ctx = open_context(Settings(db_url=f"sqlite:///{folder / 'survey.db'}",
-                                data_dir=folder / "data", base_url="http://survey.test"))
-    upgrade(ctx.engine)
-    provider, _ = seed_two_years(ctx)
-    yield ctx, make_bundle(ctx, provider, 2026)
-    ctx.engine.dispose()
+def real(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Return a real, valid bundle of seed_two_years' 2026 and its provider's signer."""
+    return real_bundle("two_years", tmp_path_factory.mktemp("bundle"))
 
 
 def with_manifest(bundle: bytes, text: bytes) -> bytes:
@@ -69,7 +60,7 @@ def manifest(bundle: bytes) -> dict[str, Any]:
     return found
 
 
-def variants(ctx: Context, bundle: bytes, change: Callable[[dict[str, Any]], Any], *,
+def variants(signer: Signer, bundle: bytes, change: Callable[[dict[str, Any]], Any], *,
              resign_too: bool = True) -> list[bytes]:
     """Return the bundle with its manifest changed: as is, and signed again by the provider."""
     out = []
@@ -79,7 +70,7 @@ def variants(ctx: Context, bundle: bytes, change: Callable[[dict[str, Any]], Any
         body = body if replaced is None else replaced
         if resign and isinstance(body, dict):
             with contextlib.suppress(Exception):  # a body that cannot even be hashed
-                body["signature"] = ctx.signer.sign(manifest_digest(body))
+                body["signature"] = signer.sign(manifest_digest(body))
         out.append(with_manifest(bundle, json.dumps(body, ensure_ascii=False).encode()))
     return out
 
@@ -106,8 +97,8 @@ def assert_failed(data: bytes, tmp_path: Path, *, pdf: bool = False) -> BundleRe
     return result
 
 
-def test_the_real_bundle_verifies(real: tuple[Context, bytes], tmp_path: Path) -> None:
-    _, bundle = real
+def test_the_real_bundle_verifies(real: Built, tmp_path: Path) -> None:
+    bundle = real.data
     assert verify_bundle(bundle, use_pdftotext=False).ok
     path = tmp_path / "bundle.zip"
     path.write_bytes(bundle)
@@ -119,9 +110,9 @@ def test_the_real_bundle_verifies(real: tuple[Context, bytes], tmp_path: Path) -
                                   b"[" * 100000 + b"]" * 100000, b'{"public_key": 5}',
                                   b'{"public_key": {"pem": 5}}', b'{"public_key": {"pem": "!!!"}}',
                                   b'{"public_key": {"pem": "-----BEGIN PUBLIC KEY-----"}}'])
-def test_an_unreadable_manifest(real: tuple[Context, bytes], tmp_path: Path,
+def test_an_unreadable_manifest(real: Built, tmp_path: Path,
                                 text: bytes) -> None:
-    result = assert_failed(with_manifest(real[1], text), tmp_path)
+    result = assert_failed(with_manifest(real.data, text), tmp_path)
     assert result.problems[0].startswith("manifest.json unreadable: ")
 
 
@@ -131,21 +122,21 @@ WRONG = [None, 1, "x", [], {}, True, [[{}]], {"a": {"b": [None]}}]
 
 
 @pytest.mark.parametrize("key", TOP_KEYS)
-def test_each_key_missing(real: tuple[Context, bytes], tmp_path: Path, key: str) -> None:
-    ctx, bundle = real
-    for data in variants(ctx, bundle, lambda m: m.pop(key, None) and None,
+def test_each_key_missing(real: Built, tmp_path: Path, key: str) -> None:
+    signer, bundle = real.signer, real.data
+    for data in variants(signer, bundle, lambda m: m.pop(key, None) and None,
                          resign_too=key != "signature"):
         assert_failed(data, tmp_path, pdf=key == "pdf")
 
 
 @pytest.mark.parametrize("key", TOP_KEYS)
 @pytest.mark.parametrize("value", WRONG, ids=repr)
-def test_each_key_of_a_wrong_type(real: tuple[Context, bytes], tmp_path: Path, key: str,
+def test_each_key_of_a_wrong_type(real: Built, tmp_path: Path, key: str,
                                   value: Any) -> None:
-    ctx, bundle = real
+    signer, bundle = real.signer, real.data
     if manifest(bundle).get(key) == value and type(manifest(bundle).get(key)) is type(value):
         return  # the same value: nothing to report
-    for data in variants(ctx, bundle, lambda m: m.__setitem__(key, value),
+    for data in variants(signer, bundle, lambda m: m.__setitem__(key, value),
                          resign_too=key != "signature"):
         assert_failed(data, tmp_path, pdf=key == "pdf")
 
@@ -190,9 +181,9 @@ NESTED: dict[str, Callable[[dict[str, Any]], Any]] = {
 
 
 @pytest.mark.parametrize("name", list(NESTED))
-def test_nested_garbage(real: tuple[Context, bytes], tmp_path: Path, name: str) -> None:
-    ctx, bundle = real
-    for data in variants(ctx, bundle, NESTED[name], resign_too=not name.startswith("signature")):
+def test_nested_garbage(real: Built, tmp_path: Path, name: str) -> None:
+    signer, bundle = real.signer, real.data
+    for data in variants(signer, bundle, NESTED[name], resign_too=not name.startswith("signature")):
         assert_failed(data, tmp_path, pdf=name == "pdf garbage")
 
 
@@ -212,9 +203,9 @@ def replace_somewhere(value: Any, data: st.DataObject) -> Any:
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.data(), st.booleans())
-def test_any_part_replaced_is_reported(real: tuple[Context, bytes], tmp_path: Path,
+def test_any_part_replaced_is_reported(real: Built, tmp_path: Path,
                                        data: st.DataObject, resign: bool) -> None:
-    ctx, bundle = real
+    signer, bundle = real.signer, real.data
     original = manifest(bundle)
     key = data.draw(st.sampled_from(sorted(k for k in original if k != "signature")))
     changed = {**original, key: replace_somewhere(original[key], data)}
@@ -225,7 +216,7 @@ def test_any_part_replaced_is_reported(real: tuple[Context, bytes], tmp_path: Pa
         return
     # Signed again by the provider: a harmless change (a note, base_url) may verify; whatever
     # the change, both verifiers finish, and say OK only when they found nothing.
-    changed["signature"] = ctx.signer.sign(manifest_digest(changed))
+    changed["signature"] = signer.sign(manifest_digest(changed))
     data_ = with_manifest(bundle, json.dumps(changed).encode())
     result = verify_bundle(data_, use_pdftotext=False)
     assert result.ok is (not result.problems)

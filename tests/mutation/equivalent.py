@@ -6,6 +6,32 @@ Keys are mutmut's mutant names (`mutmut show NAME` in .mutation/<module>/ prints
 from __future__ import annotations
 
 EQUIVALENT: dict[str, dict[str, str]] = {
+    "bundle_verify": {
+        "analytics.bundle_verify.x__check_pdf__mutmut_51":
+            "min(first pages, default=1) -> default=2: with no form pages max(first_form - 1, 1) "
+            "is 1 either way",
+        "analytics.bundle_verify.x__check_pdf__mutmut_61":
+            '"\\n".join -> "XX\\nXX".join of the pages before the forms: check_override_pages '
+            "looks for whole receipt codes, each printed within one page, and neither separator "
+            "can make or break one (neither X nor a newline is a hex digit or a hyphen)",
+        "analytics.bundle_verify.x__check_records__mutmut_63":
+            "content if isinstance(content, dict) else None -> content: only entries that are not "
+            "malformed get there, and entry_from_parts marks content that is neither None nor an "
+            "object malformed",
+        "analytics.bundle_verify.x_guarded__mutmut_4":
+            "cast(T, default) -> cast(None, default): typing.cast does nothing at run time",
+        "analytics.bundle_verify.x_legible__mutmut_12":
+            'category(ch)[0] in "LN" -> in "XXLNXX": no Unicode category starts with X',
+        "analytics.bundle_verify.x_pdf_pages_text__mutmut_38":
+            'stdout.decode("utf-8", errors=...) -> decode(errors=...): bytes.decode\'s default '
+            "encoding is UTF-8",
+        **{f"analytics.bundle_verify.{name}":
+           'decode("utf-8") -> decode("UTF-8"): codec names are case-insensitive'
+           for name in ("x_pdf_pages_text__mutmut_41", "x_read_manifest__mutmut_8",
+                        "x_verify_bundle__mutmut_19")},
+        "const analytics/bundle_verify.py L34:'T'->XX..XX":
+            'TypeVar("T") -> TypeVar("XXTXX"): a type variable\'s name is not used at run time',
+    },
     "eligibility": {
         "analytics.eligibility.x_facts_from_inputs__mutmut_20":
             "trails.get(cid, []) -> get(cid, None): key_unit_at_year_end returns False for any "

@@ -6,7 +6,9 @@ Streamlit's own:
 
 * Streamlit 1.67 deliberately serves its 3.4 MB of JavaScript and CSS uncompressed (it would
   re-compress on every request). Here each static file is compressed once, kept in memory
-  (bounded) and served with `Content-Encoding: gzip` to browsers that ask for it.
+  (bounded) and served with `Content-Encoding: gzip` to browsers that ask for it; later requests
+  for it are answered from memory without Streamlit reading the file again (a burst of phones
+  fetches the same chunks at the same moment).
 * The HTML shell says `<html lang="zh-CN">` and carries the app's Chinese title, so a phone
   (and WeChat's title bar) never shows "Streamlit" or an English page before the script runs.
 
@@ -60,12 +62,16 @@ def localise_shell(html: bytes) -> bytes:
 
 # The public form shows no Material icon (client_form_chrome.py hides the uploader's) and uses the
 # phone's Chinese fonts: local-only faces declared after Streamlit's stylesheet win the match, so
-# the client's phone downloads neither Streamlit's icon font (366 KB) nor Source Sans (166 KB).
+# the client's phone downloads neither Streamlit's icon font (366 KB), Source Sans (166 KB) nor,
+# for the receipt code, Source Code (~100 KB): the phone's own monospace font shows it.
 PUBLIC_FONTS = (
     b'<style>@font-face{font-family:"Material Symbols Rounded";font-display:block;'
     b'src:local("Material Symbols Rounded")}'
     b'@font-face{font-family:"Source Sans";font-weight:100 900;'
-    b'src:local("PingFang SC"),local("Microsoft YaHei"),local("Noto Sans CJK SC")}</style>')
+    b'src:local("PingFang SC"),local("Microsoft YaHei"),local("Noto Sans CJK SC")}'
+    b'@font-face{font-family:"Source Code Pro";font-weight:100 900;font-style:normal;'
+    b'src:local("Menlo"),local("Consolas"),local("Roboto Mono"),local("DejaVu Sans Mono")}'
+    b'</style>')
 
 
 # The widgets of the form (pills, text inputs, date, uploader, signature pad) are lazy chunks the
@@ -104,30 +110,39 @@ def public_shell(html: bytes) -> bytes:
     return html.replace(b"</head>", PUBLIC_FONTS + _preloads_for(html) + b"</head>", 1)
 
 
+Header = tuple[bytes, bytes]
+
+
 class _Cache:
-    """Compressed static bodies by path (content-hashed file names never change); bounded."""
+    """Compressed static replies by path (content-hashed file names never change); bounded."""
 
     def __init__(self, limit: int = CACHE_LIMIT) -> None:
-        self._items: dict[str, bytes] = {}
+        self._items: dict[str, tuple[list[Header], bytes]] = {}
         self._size = 0
         self._limit = limit
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> bytes | None:
-        """Return the compressed body kept for key, or None."""
+    def get(self, key: str) -> tuple[list[Header], bytes] | None:
+        """Return the headers and compressed body kept for key, or None."""
         with self._lock:
             return self._items.get(key)
 
-    def put(self, key: str, body: bytes) -> None:
-        """Keep a compressed body unless the cache is full."""
+    def put(self, key: str, headers: list[Header], body: bytes) -> None:
+        """Keep a compressed reply unless the cache is full."""
         with self._lock:
             if key not in self._items and self._size + len(body) <= self._limit:
-                self._items[key] = body
+                self._items[key] = (headers, body)
                 self._size += len(body)
 
 
+async def _send_reply(send: Send, status: int, headers: list[Header], body: bytes) -> None:
+    """Send a whole HTTP reply."""
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 class CompressStatic:
-    """ASGI middleware: gzip static files and the HTML shell once, localise the shell."""
+    """ASGI middleware: gzip and localise the shell; gzip static files once, then reply from memory."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -143,6 +158,10 @@ class CompressStatic:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1")
                    for k, v in scope.get("headers", [])}
         wants_gzip = "gzip" in headers.get("accept-encoding", "") and "range" not in headers
+        kept = self.cache.get(path) if wants_gzip and "/static/" in path else None
+        if kept is not None:
+            await _send_reply(send, 200, *kept)
+            return
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
 
@@ -169,18 +188,15 @@ class CompressStatic:
         if (status == 200 and wants_gzip and len(body) >= MIN_SIZE
                 and kind.startswith(COMPRESSIBLE)
                 and not any(k.lower() == b"content-encoding" for k, _ in headers)):
-            key = path if "/static/" in path else ""
-            packed = self.cache.get(key) if key else None
-            if packed is None:
-                packed = gzip.compress(body, compresslevel=9, mtime=0)
-                if key:
-                    self.cache.put(key, packed)
-            body = packed
+            body = gzip.compress(body, compresslevel=9, mtime=0)
             headers = [(k, v) for k, v in headers if k.lower() not in (b"etag", b"accept-ranges")]
-            headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
-        headers.append((b"content-length", str(len(body)).encode()))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+            headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding"),
+                        (b"content-length", str(len(body)).encode())]
+            if "/static/" in path:
+                self.cache.put(path, headers, body)
+        else:
+            headers.append((b"content-length", str(len(body)).encode()))
+        await _send_reply(send, status, headers, body)
 
 
 DEV_MODE_ENV = "STAR_SURVEY_DEV_MODE"

@@ -123,9 +123,8 @@ def render_receipt(record: Response) -> None:
         st.subheader(t("form_receipt"))
         st.markdown(f"{t('form_receipt_code')}: **`{receipt.code}`** · "
                     f"{t('form_version').format(version=receipt.version)}")
-        left, right = st.columns(2)
-        left.metric(t("form_total"), f"{receipt.total} / {MAX_TOTAL}")
-        right.metric(t("form_date"), receipt.evaluation_date.isoformat())
+        st.markdown(f"{t('form_total')}: **{receipt.total} / {MAX_TOTAL}** · "
+                    f"{t('form_date')}: **{receipt.evaluation_date.isoformat()}**")
         signer = md_escape(receipt.signer_name) + (
             f"（{md_escape(receipt.signer_title)}）" if receipt.signer_title else "")
         lines = [f"{t('form_signer_line')}: {signer}",

@@ -89,3 +89,62 @@ def test_the_first_visitor_after_a_start_cannot_run_a_page_file_directly(
         expect(page.get_by_text("client form chrome")).to_have_count(0)  # no v1 page list
         expect(page.get_by_text("Page not found")).to_have_count(0)
     ctx.engine.dispose()
+
+
+def _serve_twice(path: str, accept: str) -> tuple[list[list[dict[str, Any]]], int]:
+    """Return what CompressStatic sent for two GETs of path, and how often Streamlit was asked."""
+    asked: list[str] = []
+    body = b"console.log('star-survey');\n" * 200
+
+    async def inner(scope: Any, receive: Any, send: Any) -> None:
+        asked.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/javascript"),
+                                (b"cache-control", b"public, max-age=31536000"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b""}
+
+    async def twice() -> list[list[dict[str, Any]]]:
+        middleware, replies = web_server.CompressStatic(inner), []
+        for _ in range(2):
+            sent: list[dict[str, Any]] = []
+
+            async def send(message: dict[str, Any], sent: list[dict[str, Any]] = sent) -> None:
+                sent.append(message)
+
+            scope = {"type": "http", "method": "GET", "path": path, "query_string": b"",
+                     "headers": [(b"accept-encoding", accept.encode())]}
+            await middleware(scope, receive, send)
+            replies.append(sent)
+        return replies
+
+    with ThreadPoolExecutor(1) as pool:
+        replies = pool.submit(asyncio.run, twice()).result()
+    return replies, len(asked)
+
+
+def test_a_static_file_is_read_and_compressed_once_then_served_from_memory() -> None:
+    import gzip
+
+    replies, asked = _serve_twice("/static/js/index.abc123.js", "gzip, deflate, br")
+    assert asked == 1, "the second request was answered from memory without Streamlit"
+    assert replies[0] == replies[1]
+    headers = dict(replies[1][0]["headers"])
+    assert headers[b"content-encoding"] == b"gzip" and headers[b"vary"] == b"Accept-Encoding"
+    assert headers[b"cache-control"] == b"public, max-age=31536000"
+    body = replies[1][1]["body"]
+    assert headers[b"content-length"] == str(len(body)).encode()
+    assert gzip.decompress(body) == b"console.log('star-survey');\n" * 200
+
+
+@pytest.mark.parametrize(("path", "accept"), [
+    ("/static/js/index.abc123.js", "identity"),  # no gzip asked: Streamlit answers each time
+    ("/media/0123abcd.png", "gzip"),              # media are per session: never kept
+    ("/", "gzip"),                                 # the shell: never kept
+])
+def test_only_compressed_static_files_are_kept(path: str, accept: str) -> None:
+    _, asked = _serve_twice(path, accept)
+    assert asked == 2

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import lzma
 import re
 import shutil
 import subprocess
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -32,6 +34,10 @@ from surveys.verify import entry_from_parts, verify_entries
 from surveys.verify_anchors import DEFAULT_MAX_DELAY
 
 T = TypeVar("T")
+# What reading a hostile zip raises besides BadZipFile: an encrypted entry (RuntimeError), an
+# unknown compression method (NotImplementedError), corrupt compressed data (zlib, lzma, EOFError).
+ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError,
+              EOFError, zlib.error, lzma.LZMAError)
 
 
 @dataclass
@@ -65,7 +71,7 @@ def verify_bundle(data: bytes, *, use_pdftotext: bool = True,
         archive = zipfile.ZipFile(io.BytesIO(data))
         files = {info.filename: archive.read(info) for info in archive.infolist()
                  if not info.is_dir()}
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         result.problems.append(f"not a readable zip file: {exc}")
         return result
     if MANIFEST not in files:
@@ -127,7 +133,7 @@ def read_manifest(data: bytes) -> dict[str, Any] | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             manifest = json.loads(archive.read(MANIFEST).decode("utf-8"))
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, RecursionError):
+    except (*ZIP_ERRORS, KeyError, RecursionError):
         return None
     return manifest if isinstance(manifest, dict) else None
 

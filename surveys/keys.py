@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -31,12 +31,17 @@ def public_key_pem(public_key: Ed25519PublicKey) -> str:
     ).decode()
 
 
-def load_public_key(pem_or_b64: str) -> Ed25519PublicKey:
-    """Return a public key from PEM text or base64 of the raw 32 bytes."""
-    if "BEGIN" in pem_or_b64:
-        key = serialization.load_pem_public_key(pem_or_b64.encode())
-    else:
-        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(pem_or_b64))
+def load_public_key(pem_or_b64: object) -> Ed25519PublicKey:
+    """Return a public key from PEM text or base64 of the raw 32 bytes; else ValueError/TypeError."""
+    if not isinstance(pem_or_b64, str):  # a manifest's value may be any JSON type
+        raise TypeError(f"a public key is text, not {type(pem_or_b64).__name__}")
+    try:
+        if "BEGIN" in pem_or_b64:
+            key = serialization.load_pem_public_key(pem_or_b64.encode())
+        else:
+            key = Ed25519PublicKey.from_public_bytes(base64.b64decode(pem_or_b64))
+    except UnsupportedAlgorithm as exc:  # e.g. an EC key on a curve cryptography lacks
+        raise ValueError(f"not an Ed25519 public key ({exc})") from exc
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("not an Ed25519 public key")
     return key

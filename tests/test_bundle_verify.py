@@ -11,6 +11,10 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import struct
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,9 +24,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analytics.assessor import FOLDER
 from analytics.bundle_verify import BundleResult, guarded, read_manifest, verify_bundle
 from analytics.evidence_bundle import manifest_digest
-from surveys.keys import Signer
+from surveys.keys import Signer, load_public_key
 from tests.bundle_cache import Built, real_bundle
 from tests.test_assessor_verifier import standalone
 
@@ -60,6 +65,14 @@ def manifest(bundle: bytes) -> dict[str, Any]:
     return found
 
 
+def json_bytes(value: Any) -> bytes:
+    """Return value as UTF-8 JSON; a lone surrogate (no UTF-8 for it) travels as a \\u escape."""
+    try:
+        return json.dumps(value, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return json.dumps(value).encode()
+
+
 def variants(signer: Signer, bundle: bytes, change: Callable[[dict[str, Any]], Any], *,
              resign_too: bool = True) -> list[bytes]:
     """Return the bundle with its manifest changed: as is, and signed again by the provider."""
@@ -71,7 +84,7 @@ def variants(signer: Signer, bundle: bytes, change: Callable[[dict[str, Any]], A
         if resign and isinstance(body, dict):
             with contextlib.suppress(Exception):  # a body that cannot even be hashed
                 body["signature"] = signer.sign(manifest_digest(body))
-        out.append(with_manifest(bundle, json.dumps(body, ensure_ascii=False).encode()))
+        out.append(with_manifest(bundle, json_bytes(body)))
     return out
 
 
@@ -185,6 +198,169 @@ def test_nested_garbage(real: Built, tmp_path: Path, name: str) -> None:
     signer, bundle = real.signer, real.data
     for data in variants(signer, bundle, NESTED[name], resign_too=not name.startswith("signature")):
         assert_failed(data, tmp_path, pdf=name == "pdf garbage")
+
+
+# What a hostile manifest may put where the provider's Ed25519 public key belongs.
+RSA_PEM = """-----BEGIN PUBLIC KEY-----
+MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAKufMH/JqdsU8+gHHFpnMdsXXLPEcTLP
+ddYXfBVq0NxfxKBHmWbdRA3toCWcVbp6vBrJLG2RLRujaI26cNc04ssCAwEAAQ==
+-----END PUBLIC KEY-----
+"""
+EC_PEM = """-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEj0FnqhR5zoJCGs6W5UV7dHOdZUgr
+n0TSZI/VU6jrNMMJirjoIw5enNRo7G9itHR8PSqNi+PvF2DqrEjHXavugg==
+-----END PUBLIC KEY-----
+"""
+SECP112R1_PEM = """-----BEGIN PUBLIC KEY-----
+MDIwEAYHKoZIzj0CAQYFK4EEAAYDHgAEtoHRhXppXjyMgM9ruJRcHpoHoxLbjDS3
+P7cfUw==
+-----END PUBLIC KEY-----
+"""
+X25519_PEM = """-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VuAyEAEz+rs+hmbjKGZNUa4lqOM7ZrD4XnbQpcet3NLgqu61s=
+-----END PUBLIC KEY-----
+"""
+PRIVATE_PEM = """-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIDhy31iH1w3/82rGGPfwXeQ9Yyw5RE5vqF5L1eEifyl8
+-----END PRIVATE KEY-----
+"""
+TRUNCATED_PEM = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n"
+HOSTILE_KEYS: dict[str, Any] = {
+    "dict holding BEGIN": {"BEGIN": 1}, "list holding BEGIN": ["BEGIN"],
+    "list of a PEM line": ["-----BEGIN PUBLIC KEY-----"], "int": 1, "float": 1.5, "bool": True,
+    "null": None, "empty dict": {}, "text": "not a key", "RSA PEM": RSA_PEM, "EC PEM": EC_PEM,
+    "EC PEM of an unsupported curve": SECP112R1_PEM, "X25519 PEM": X25519_PEM,
+    "private key PEM": PRIVATE_PEM, "truncated PEM": TRUNCATED_PEM,
+    "lone surrogate": "-----BEGIN PUBLIC KEY-----\ud800",
+}
+# What verify_bundle names for each, at public_key.pem.
+KEY_PROBLEMS = {
+    "dict holding BEGIN": "TypeError: a public key is text, not dict",
+    "list holding BEGIN": "TypeError: a public key is text, not list",
+    "list of a PEM line": "TypeError: a public key is text, not list",
+    "int": "TypeError: a public key is text, not int",
+    "float": "TypeError: a public key is text, not float",
+    "bool": "TypeError: a public key is text, not bool",
+    "null": "TypeError: a public key is text, not NoneType",
+    "empty dict": "TypeError: a public key is text, not dict",
+    "text": "Error: Incorrect padding",
+    "RSA PEM": "ValueError: not an Ed25519 public key",
+    "EC PEM": "ValueError: not an Ed25519 public key",
+    "EC PEM of an unsupported curve": "ValueError: not an Ed25519 public key "
+                                      "(Curve 1.3.132.0.6 is not supported)",
+    "X25519 PEM": "ValueError: not an Ed25519 public key",
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_KEYS))
+def test_load_public_key_refuses_a_hostile_key_with_a_value_or_type_error(name: str) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        load_public_key(HOSTILE_KEYS[name])
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_KEYS))
+def test_a_hostile_public_key_pem(real: Built, tmp_path: Path, name: str) -> None:
+    signer, bundle = real.signer, real.data
+    for data in variants(signer, bundle,
+                         lambda m: m["public_key"].__setitem__("pem", HOSTILE_KEYS[name])):
+        result = assert_failed(data, tmp_path)
+        assert len(result.problems) == 1
+        assert result.problems[0].startswith("manifest.json unreadable: ")
+        if name in KEY_PROBLEMS:
+            assert result.problems[0] == f"manifest.json unreadable: {KEY_PROBLEMS[name]}"
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_KEYS))
+def test_a_hostile_public_key(real: Built, tmp_path: Path, name: str) -> None:
+    signer, bundle = real.signer, real.data
+    for data in variants(signer, bundle, lambda m: m.__setitem__("public_key", HOSTILE_KEYS[name])):
+        result = assert_failed(data, tmp_path)
+        assert result.problems == ["manifest.json unreadable: KeyError: 'pem'"]
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_KEYS))
+def test_a_hostile_key_fingerprint(real: Built, tmp_path: Path, name: str) -> None:
+    signer, bundle = real.signer, real.data
+    for data in variants(signer, bundle, lambda m: m["public_key"].__setitem__(
+            "fingerprint", HOSTILE_KEYS[name])):
+        result = assert_failed(data, tmp_path)
+        assert "manifest.json: the stated key fingerprint is not the key's" in result.problems
+        path = tmp_path / "bundle.zip"
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert VERIFIER.main([str(path)]) == 1
+        assert "FAILED: manifest: the stated key fingerprint is not the key's" in out.getvalue()
+
+
+def zip_with_manifest_entry(tweak: Callable[[bytearray, int, int], None],
+                            method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """Return a zip of a manifest.json whose headers or data tweak(raw, local, central) changes.
+
+    local and central are where the entry's local and central headers start.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as archive:
+        archive.writestr("manifest.json", b'{"public_key": {}}' * 20)
+    raw = bytearray(out.getvalue())
+    tweak(raw, raw.find(b"PK\x03\x04"), raw.find(b"PK\x01\x02"))
+    return bytes(raw)
+
+
+def _encrypted(raw: bytearray, local: int, central: int) -> None:
+    raw[local + 6] |= 1  # general purpose flag bit 0: encrypted
+    raw[central + 8] |= 1
+
+
+def _unknown_method(raw: bytearray, local: int, central: int) -> None:
+    raw[local + 8:local + 10] = raw[central + 10:central + 12] = struct.pack("<H", 99)
+
+
+def _bad_deflate(raw: bytearray, local: int, central: int) -> None:
+    start = local + 30 + len("manifest.json")
+    raw[start:start + 2] = b"\xff\xff"  # an invalid deflate block type
+
+
+def _bad_lzma(raw: bytearray, local: int, central: int) -> None:
+    start = local + 30 + len("manifest.json") + 4  # past zipfile's 4-byte LZMA header
+    raw[start:start + 8] = b"\xff" * 8  # invalid LZMA properties
+
+
+ZIP_ENTRIES = {
+    "encrypted": (_encrypted, zipfile.ZIP_DEFLATED,
+                  "is encrypted, password required for extraction"),
+    "unknown compression method": (_unknown_method, zipfile.ZIP_DEFLATED,
+                                   "That compression method is not supported"),
+    "corrupt deflate data": (_bad_deflate, zipfile.ZIP_DEFLATED,
+                             "Error -3 while decompressing data: invalid block type"),
+    "corrupt LZMA data": (_bad_lzma, zipfile.ZIP_LZMA, "Invalid or unsupported options"),
+}
+
+
+@pytest.mark.parametrize("name", list(ZIP_ENTRIES))
+def test_an_unreadable_zip_entry(tmp_path: Path, name: str) -> None:
+    tweak, method, message = ZIP_ENTRIES[name]
+    data = zip_with_manifest_entry(tweak, method)
+    result = assert_failed(data, tmp_path)
+    assert len(result.problems) == 1
+    assert result.problems[0].startswith("not a readable zip file: ")
+    assert result.problems[0].endswith(message)
+    assert read_manifest(data) is None
+
+
+def test_the_standalone_verifier_prints_a_lone_surrogate_as_an_escape(
+        real: Built, tmp_path: Path) -> None:
+    def change(m: dict[str, Any]) -> None:
+        first_record(m).update(response_id="\ud800", record_hash="0" * 64)
+
+    path = tmp_path / "bundle.zip"
+    path.write_bytes(variants(real.signer, real.data, change)[1])
+    done = subprocess.run([sys.executable, str(FOLDER / "verify_bundle.py"), str(path)],
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == ""
+    assert "FAILED: response \\ud800: hash mismatch — the record was altered" in done.stdout
+    assert done.stdout.splitlines()[-1].startswith("FAILED: ")
 
 
 def replace_somewhere(value: Any, data: st.DataObject) -> Any:

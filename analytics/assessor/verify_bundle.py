@@ -497,6 +497,12 @@ def verify(path: str, *, expect_key: str | None, receipts: str | None,
     return report
 
 
+def say(line: str) -> None:
+    """Print a line; what the output cannot encode (a manifest's lone surrogate) as an escape."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    print(line.encode(encoding, "backslashreplace").decode(encoding))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the checks from the command line; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -513,14 +519,14 @@ def main(argv: list[str] | None = None) -> int:
                         max_delay=timedelta(hours=args.max_anchor_delay),
                         roots=load_roots(args.tsa_root) or None)
     except Exception as exc:  # noqa: BLE001 - unreadable input is reported, never a traceback
-        print(f"FAILED: the bundle cannot be read ({type(exc).__name__}: {exc})"[:400])
+        say(f"FAILED: the bundle cannot be read ({type(exc).__name__}: {exc})"[:400])
         return 2
     for note in report.notes:
-        print(f"note: {note}")
+        say(f"note: {note}")
     for problem in report.problems:
-        print(f"FAILED: {problem}")
-    print("OK: every check holds" if not report.problems
-          else f"FAILED: {len(report.problems)} problem(s)")
+        say(f"FAILED: {problem}")
+    say("OK: every check holds" if not report.problems
+        else f"FAILED: {len(report.problems)} problem(s)")
     return 1 if report.problems else 0
 
 

@@ -15,6 +15,8 @@ Streamlit's own:
 * The workspace's sign-in cookie, `/auth/session` and `/auth/logout`, and the binding of
   Streamlit session ids to the browser that opened them: web_auth.py.
 * Streamlit's v1 "pages/ folder" mode is switched off: only survey_app.py routes.
+* Every connection is set TCP_NODELAY (`send_without_delay`): Streamlit's own socket leaves
+  Nagle's algorithm on, which added ~40 ms to most replies and websocket bursts.
 * `/_stcore/metrics` (Streamlit's session and cache figures) answers 404 unless developer mode
   is on (`STAR_SURVEY_DEV_MODE=1`): it is no business of the public.
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import socket
 import sys
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -78,7 +81,8 @@ PUBLIC_FONTS = (
 # browser would fetch one after another once the first delta names them; preloading them with
 # the shell lets a phone show the first score while the main bundle is still starting.
 FORM_CHUNKS = ("ButtonGroup", "ReorderedSegments", "TextInput", "TextArea", "DateInput",
-               "DateField", "FileUploader", "Progress", "BidiComponent", "Heading", "Alert")
+               "DateField", "FileUploader", "Progress", "BidiComponent", "Heading", "Alert", "Html",
+               "Button")
 _IMPORT = re.compile(rb'(?:from|import)\s*"\./([\w.\-]+\.js)"')
 
 
@@ -232,6 +236,46 @@ class GuardRoutes:
         await self.app(scope, receive, send)
 
 
+def _no_delay(transport: Any) -> None:
+    """Switch off Nagle's algorithm on a TCP connection (small writes leave at once)."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:  # the peer may already be gone
+            pass
+
+
+def send_without_delay() -> None:
+    """Make every connection uvicorn accepts send without Nagle's delay (TCP_NODELAY).
+
+    Streamlit binds its listening socket itself with protocol 0, and asyncio switches Nagle off
+    only for sockets that say IPPROTO_TCP: a reply written as headers then body waited for the
+    browser's delayed ACK, ~40 ms for each reply after the first on a connection and for
+    websocket messages sent in quick succession.
+    """
+    import importlib
+
+    for module, name in (("h11_impl", "H11Protocol"), ("httptools_impl", "HttpToolsProtocol")):
+        try:  # httptools is used instead of h11 when it is installed
+            protocol = getattr(importlib.import_module(f"uvicorn.protocols.http.{module}"), name)
+        except ImportError:
+            continue
+        if not getattr(protocol.connection_made, "_star_survey", False):
+            protocol.connection_made = _without_delay(protocol.connection_made)
+
+
+def _without_delay(original: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    """Return connection_made that sets TCP_NODELAY before calling the original."""
+
+    def connection_made(self: Any, transport: Any) -> None:
+        _no_delay(transport)
+        original(self, transport)
+
+    connection_made._star_survey = True  # type: ignore[attr-defined]
+    return connection_made
+
+
 def install() -> None:
     """Put GuardRoutes, AuthRoutes and CompressStatic in front of Streamlit's middleware stack."""
     from starlette.middleware import Middleware
@@ -246,6 +290,7 @@ def install() -> None:
     # past the router and the sign-in gate.
     PagesManager.uses_pages_directory = False
     bind_sessions()
+    send_without_delay()
     original = starlette_app.create_streamlit_middleware
     if getattr(original, "_star_survey", False):
         return

@@ -148,3 +148,43 @@ def test_a_static_file_is_read_and_compressed_once_then_served_from_memory() -> 
 def test_only_compressed_static_files_are_kept(path: str, accept: str) -> None:
     _, asked = _serve_twice(path, accept)
     assert asked == 2
+
+
+def test_uvicorns_connections_send_small_writes_at_once() -> None:
+    """Streamlit binds its socket with protocol 0, so asyncio leaves Nagle on: a reply's body
+    then waits for the browser's delayed ACK (~40 ms per reply and per websocket burst)."""
+    import socket
+
+    import uvicorn
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+    from uvicorn.server import ServerState
+
+    web_server.send_without_delay()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        return None
+
+    async def accepted_nodelay() -> int:
+        config = uvicorn.Config(app, http="h11", lifespan="off", log_level="error")
+        config.load()
+        state = ServerState()
+        listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # proto 0, as Streamlit
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        listening.setblocking(False)
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(lambda: H11Protocol(config, state, {}), sock=listening)
+        client = socket.create_connection(listening.getsockname())
+        for _ in range(200):
+            if state.connections:
+                break
+            await asyncio.sleep(0.01)
+        (connection,) = state.connections
+        value = connection.transport.get_extra_info("socket").getsockopt(  # type: ignore[attr-defined]
+            socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        client.close()
+        server.close()
+        return int(value)
+
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, accepted_nodelay()).result() == 1

@@ -32,6 +32,7 @@ h2, h3 { font-size: 1.3rem !important; }
 [data-testid="stFileUploaderDropzone"] [data-testid="stIconMaterial"] { display: none; }
 .stButton button, .stDownloadButton button { min-height: 48px; font-size: 1.05rem; }
 [class*="st-key-fld_"] [data-testid="stAlert"] { margin-top: -0.4rem; }
+.st-key-form_qr_box img { image-rendering: pixelated; }
 </style>
 """
 

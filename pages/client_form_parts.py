@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import math
 import threading
 import time
 from collections.abc import Callable
 
 import streamlit as st
+from PIL import Image
 
 from pages.common import public_url, t
 from surveys.form_a1 import ITEMS, MAX_TOTAL, TOTAL_NAME_EN, TOTAL_NAME_ZH
@@ -95,13 +97,15 @@ def verify_url(record: Response) -> str:
     return f"{base}/?h={record.record_hash}"
 
 
-def _verify_qr(record_hash: str, url: str) -> bytes:
-    """Return the verification QR code, made once per session and version (public data)."""
+def _verify_qr(record_hash: str, url: str) -> tuple[bytes, int]:
+    """Return the verification QR code and its width in pixels, made once per session and version."""
     kept = st.session_state.get("form_qr")
     if not kept or kept[0] != record_hash:
-        kept = (record_hash, qr_png(url, box_size=4, border=2, mask_pattern=2))
+        png = qr_png(url, box_size=4, border=2, mask_pattern=2)
+        with Image.open(io.BytesIO(png)) as image:  # reads the header only
+            kept = (record_hash, png, image.width)
         st.session_state["form_qr"] = kept
-    return bytes(kept[1])
+    return bytes(kept[1]), int(kept[2])
 
 
 def _pdf_maker(record: Response) -> Callable[[], bytes]:
@@ -137,7 +141,9 @@ def render_receipt(record: Response) -> None:
         st.markdown(score_table(receipt.scores, receipt.total))
         url = verify_url(record)
         st.markdown(f"**{t('form_verify')}**: [{url}]({url})")
-        st.image(_verify_qr(record.record_hash, url), width=140, caption=t("form_verify_help"))
+        qr, width = _verify_qr(record.record_hash, url)
+        with st.container(key="form_qr_box"):  # its own size, as made: sharp and scannable
+            st.image(qr, width=width, output_format="PNG", caption=t("form_verify_help"))
         st.download_button(t("form_download"), data=_pdf_maker(record),
                            file_name=receipt_filename(receipt), mime="application/pdf",
                            key=f"form_dl_{record.record_hash[:12]}", width="stretch")

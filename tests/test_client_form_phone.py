@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
+from pyzbar.pyzbar import decode
 from sqlmodel import select
 
 from surveys.access import SYSTEM
@@ -159,6 +160,13 @@ def test_taps_photo_reload_and_receipt_in_view(app: dict[str, Any], phone_page: 
     assert not png_is_blank(record.signature_png) and record.seal_image is not None
     with Image.open(io.BytesIO(record.seal_image)) as seal:
         assert max(seal.size) <= 2000 and not seal.getexif()  # downscaled, GPS gone
+    qr = page.locator(".st-key-form_qr_box img")
+    qr.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('.st-key-form_qr_box img')?.complete")
+    shown = Image.open(io.BytesIO(qr.screenshot())).convert("L")
+    assert [s.data.decode() for s in decode(shown)] == [f"{app['base']}/?h={record.record_hash}"]
+    natural, width, kind = qr.evaluate("img => [img.naturalWidth, img.width, img.src.slice(-3)]")
+    assert (natural, kind) == (width, "png")  # at its own size, as a PNG: no blur, no JPEG
     page.get_by_role("button", name=tr("form_image")).click()
     page.get_by_text(tr("form_image_help")).wait_for()
     page.wait_for_function("() => [...document.querySelectorAll('.st-key-form_receipt_box img')]"

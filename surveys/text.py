@@ -174,12 +174,14 @@ def terminal_safe(text: str) -> str:
     return visible_controls(text, keep="\n\t")
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def json_terminal_safe(text: str) -> str:
-    """Return JSON text with DEL, C1 controls and bidi controls as \\u escapes (still valid JSON).
+    """Return JSON text with DEL, C1, bidi controls and lone surrogates as \\u escapes (valid JSON).
 
-    json.dumps escapes U+0000-U+001F itself; these it passes through, and a terminal acts on them.
+    json.dumps(ensure_ascii=False) escapes U+0000-U+001F itself; these it passes through: a
+    terminal acts on the controls, and a lone surrogate (a hostile manifest's "\\ud800") has no
+    UTF-8, so printing it would raise. As an escape it reads back as the same string.
     """
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

@@ -363,17 +363,18 @@ def test_the_standalone_verifier_prints_a_lone_surrogate_as_an_escape(
     assert done.stdout.splitlines()[-1].startswith("FAILED: ")
 
 
-def replace_somewhere(value: Any, data: st.DataObject) -> Any:
-    """Return value with one part, chosen by hypothesis, replaced by garbage or deleted."""
+def replace_somewhere(value: Any, data: st.DataObject,
+                      values: st.SearchStrategy[Any] = json_values) -> Any:
+    """Return value with one part, chosen by hypothesis, replaced by garbage (values) or deleted."""
     if isinstance(value, dict) and value and data.draw(st.booleans()):
         key = data.draw(st.sampled_from(sorted(value)))
         if data.draw(st.integers(0, 3)) == 0:
             return {k: v for k, v in value.items() if k != key}
-        return {**value, key: replace_somewhere(value[key], data)}
+        return {**value, key: replace_somewhere(value[key], data, values)}
     if isinstance(value, list) and value and data.draw(st.booleans()):
         index = data.draw(st.integers(0, len(value) - 1))
-        return [*value[:index], replace_somewhere(value[index], data), *value[index + 1:]]
-    return data.draw(json_values)
+        return [*value[:index], replace_somewhere(value[index], data, values), *value[index + 1:]]
+    return data.draw(values)
 
 
 @settings(max_examples=60, deadline=None,

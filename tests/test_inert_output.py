@@ -3,6 +3,7 @@ no control character reaching a page's spreadsheet or a terminal."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import unicodedata
@@ -72,6 +73,13 @@ def test_exact_escapes() -> None:
     assert spreadsheet_safe("a\ufffeb\uffff") == "a\\ufffeb\\uffff"
     assert json_terminal_safe('{"a": "\x7f\x9b\u202e\u2028\u2066", "b": "甲\u3000"}') == (
         '{"a": "\\u007f\\u009b\\u202e\\u2028\\u2066", "b": "甲\u3000"}')
+
+
+def test_json_terminal_safe_escapes_a_lone_surrogate() -> None:
+    dumped = json.dumps({"a": "甲\ud800乙", "b": "\udfff"}, ensure_ascii=False)
+    assert json_terminal_safe(dumped) == '{"a": "甲\\ud800乙", "b": "\\udfff"}'
+    json_terminal_safe(dumped).encode("utf-8")  # no lone surrogate is left to fail the encoding
+    assert json.loads(json_terminal_safe(dumped)) == {"a": "甲\ud800乙", "b": "\udfff"}
 
 
 def test_terminal_safe_escapes_sequences() -> None:

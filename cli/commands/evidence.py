@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cli.commands.common import ACTOR, JsonOption, context, emit, public_base, read, read_file
+from cli.commands.common import ACTOR, JsonOption, complain, context, emit, public_base, read, read_file
 
 
 def export(provider: int = typer.Option(..., "--provider", help="Provider id."),
@@ -49,7 +49,14 @@ def sample(file: Path = typer.Argument(..., help="The evidence bundle (.zip)."),
     manifest = read_manifest(read_file(file))
     if manifest is None:
         raise typer.BadParameter(f"{file}: no readable manifest.json (run star-survey verify)")
-    chosen = sample_witnesses(manifest, n, seed)
+    problems: list[str] = []
+    chosen = sample_witnesses(manifest, n, seed, problems)
+    if problems:  # a malformed form could hide a client from the draw: pick no one
+        complain("错误 / error: manifest.json 有误，未抽样 / the manifest is malformed; no clients "
+                 "were picked (run star-survey verify)")
+        for problem in dict.fromkeys(problems):
+            complain(f"  - {problem}")
+        raise typer.Exit(1)
     rows = [w.__dict__ for w in chosen]
     lines = [f"{w.client_id}\t{w.name}\t{w.manager} {w.phone}\t签字人 {w.signer} {w.signer_phone}"
              for w in chosen]

@@ -105,7 +105,9 @@ def _bundle(file: Path, as_json: bool, receipts: Path | None, expect_key: str | 
             rows = read_receipt_codes(read_file(receipts))
         except ValueError as exc:
             raise typer.BadParameter(f"{receipts}: {exc}") from exc
-        found = check_receipts(read_manifest(data) or {}, rows)
+        malformed: list[str] = []
+        found = check_receipts(read_manifest(data) or {}, rows, malformed)
+        result.problems += [p for p in dict.fromkeys(malformed) if p not in result.problems]
         result.problems += found
         result.notes.append(f"receipts: {len(rows)} code(s) read out by clients checked, "
                             f"{len(found)} differ")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from surveys.errors import StorageError
 
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 15000
+WRITER_QUEUE_SECONDS = 15.0  # a writer waits this long for the others of its process
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -100,17 +102,48 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+def writer_lock(engine: Engine) -> threading.RLock:
+    """Return this process's lock for writing to the engine's SQLite database (one per file).
+
+    The writers of one process queue on it before BEGIN IMMEDIATE: SQLite's own busy handler
+    sleeps up to 100 ms between tries, so a burst of writers (50 phones confirming at once)
+    would wait long after the lock is free. Other processes still wait in busy_timeout.
+    """
+    key = str(engine.url)
+    with _WRITERS_GUARD:
+        return _WRITERS.setdefault(key, threading.RLock())
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """Yield a session whose transaction takes the write lock first; commit on success."""
-    bound = engine.execution_options(sqlite_immediate=True) if is_sqlite(engine) else engine
-    with Session(bound, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    if not is_sqlite(engine):
+        with Session(engine, expire_on_commit=False) as session:
+            yield from _committed(session)
+        return
+    lock = writer_lock(engine)
+    queued = lock.acquire(timeout=WRITER_QUEUE_SECONDS)  # else SQLite's busy timeout decides
+    try:
+        with Session(engine.execution_options(sqlite_immediate=True),
+                     expire_on_commit=False) as session:
+            yield from _committed(session)
+    finally:
+        if queued:
+            lock.release()
+
+
+def _committed(session: Session) -> Iterator[Session]:
+    """Yield the session; commit when the caller's block succeeds, roll back when it raises."""
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def _is_transient(exc: OperationalError) -> bool:

@@ -73,3 +73,68 @@ def test_init_is_idempotent(ctx: Context) -> None:
     first = upgrade(ctx.engine)
     assert upgrade(ctx.engine) == first
     assert is_sqlite(ctx.engine) == ctx.settings.db_url.startswith("sqlite")
+
+
+def test_writers_of_one_process_queue_in_python_not_in_sqlites_busy_handler(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's busy handler sleeps up to 100 ms between tries, long after the lock is free:
+    the writers of one process take a lock of their own first, so none ever finds the database
+    locked (here with SQLite's busy timeout at 0, where any collision would be a retry)."""
+    import surveys.db
+
+    monkeypatch.setattr(surveys.db, "BUSY_TIMEOUT_MS", 0)
+    retries: list[float] = []
+    monkeypatch.setattr(surveys.db.time, "sleep", retries.append)
+    engine = make_engine(f"sqlite:///{tmp_path / 'q.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (n INTEGER)"))
+    start = threading.Barrier(8)
+
+    def writer() -> None:
+        start.wait()
+        for n in range(40):
+            run_write(engine, lambda s, n=n: s.connection().execute(
+                text("INSERT INTO t VALUES (:n)"), {"n": n}))
+
+    threads = [threading.Thread(target=writer) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 320
+    assert retries == []
+    engine.dispose()
+
+
+def test_a_writer_that_waited_its_turn_too_long_goes_on_to_sqlite(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import surveys.db
+
+    monkeypatch.setattr(surveys.db, "WRITER_QUEUE_SECONDS", 0.05)
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (n INTEGER)"))
+    held, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with surveys.db.writer_lock(engine):
+            held.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    held.wait(30)
+    write = threading.Thread(target=run_write, args=(engine, lambda s: s.connection().execute(
+        text("INSERT INTO t VALUES (7)"))))
+    write.start()
+    write.join(20)
+    finished_while_held = not write.is_alive()
+    release.set()
+    thread.join()
+    write.join()
+    assert finished_while_held
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT n FROM t")).scalars().all() == [7]
+    assert surveys.db.writer_lock(engine) is surveys.db.writer_lock(make_engine(str(engine.url)))
+    engine.dispose()

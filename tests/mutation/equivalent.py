@@ -29,7 +29,7 @@ EQUIVALENT: dict[str, dict[str, str]] = {
            'decode("utf-8") -> decode("UTF-8"): codec names are case-insensitive'
            for name in ("x_pdf_pages_text__mutmut_41", "x_read_manifest__mutmut_8",
                         "x_verify_bundle__mutmut_19")},
-        "const analytics/bundle_verify.py L34:'T'->XX..XX":
+        "const analytics/bundle_verify.py L36:'T'->XX..XX":
             'TypeVar("T") -> TypeVar("XXTXX"): a type variable\'s name is not used at run time',
     },
     "eligibility": {

@@ -11,7 +11,8 @@ Streamlit's own:
   fetches the same chunks at the same moment).
 * The HTML shell says `<html lang="zh-CN">` and carries the app's Chinese title, so a phone
   (and WeChat's title bar) never shows "Streamlit" or an English page before the script runs.
-
+  On a client link it also preloads the form's widgets, and the main bundle is served so that
+  they render without React's suspense wait: web_shell.py says how.
 * The workspace's sign-in cookie, `/auth/session` and `/auth/logout`, and the binding of
   Streamlit session ids to the browser that opened them: web_auth.py.
 * Streamlit's v1 "pages/ folder" mode is switched off: only survey_app.py routes.
@@ -29,89 +30,26 @@ from __future__ import annotations
 
 import gzip
 import os
-import re
 import socket
 import sys
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from web_shell import is_bundle, localise_shell, patch_bundle, public_shell
 
 APP_FILE = Path(__file__).resolve().parent / "survey_app.py"
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml",
                 "application/wasm", "font/ttf", "application/x-font-ttf")
 MIN_SIZE = 1024
 CACHE_LIMIT = 64 * 1024 * 1024   # compressed bytes kept in memory at most
-PAGE_TITLE = "安防运维服务星级评价"
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-
-_PRELOAD = re.compile(rb'<link\s+rel="preload"[^>]*SourceSans[^>]*/>\s*', re.S)
-
-
-def localise_shell(html: bytes) -> bytes:
-    """Return Streamlit's index.html with lang="zh-CN", the app's title, no web-font preload."""
-    return (_PRELOAD.sub(b"", html).replace(b'<html lang="en">', b'<html lang="zh-CN">', 1)
-            .replace(b"<title>Streamlit</title>", f"<title>{PAGE_TITLE}</title>".encode(), 1)
-            .replace(b"You need to enable JavaScript to run this app.",
-                     "请在浏览器中启用 JavaScript。".encode(), 1))
-
-
-# The public form shows no Material icon (client_form_chrome.py hides the uploader's) and uses the
-# phone's Chinese fonts: local-only faces declared after Streamlit's stylesheet win the match, so
-# the client's phone downloads neither Streamlit's icon font (366 KB), Source Sans (166 KB) nor,
-# for the receipt code, Source Code (~100 KB): the phone's own monospace font shows it.
-PUBLIC_FONTS = (
-    b'<style>@font-face{font-family:"Material Symbols Rounded";font-display:block;'
-    b'src:local("Material Symbols Rounded")}'
-    b'@font-face{font-family:"Source Sans";font-weight:100 900;'
-    b'src:local("PingFang SC"),local("Microsoft YaHei"),local("Noto Sans CJK SC")}'
-    b'@font-face{font-family:"Source Code Pro";font-weight:100 900;font-style:normal;'
-    b'src:local("Menlo"),local("Consolas"),local("Roboto Mono"),local("DejaVu Sans Mono")}'
-    b'</style>')
-
-
-# The widgets of the form (pills, text inputs, date, uploader, signature pad) are lazy chunks the
-# browser would fetch one after another once the first delta names them; preloading them with
-# the shell lets a phone show the first score while the main bundle is still starting.
-FORM_CHUNKS = ("ButtonGroup", "ReorderedSegments", "TextInput", "TextArea", "DateInput",
-               "DateField", "FileUploader", "Progress", "BidiComponent", "Heading", "Alert", "Html",
-               "Button")
-_IMPORT = re.compile(rb'(?:from|import)\s*"\./([\w.\-]+\.js)"')
-
-
-def _form_preloads(static_js: Path, shell: bytes) -> bytes:
-    """Return <link rel=modulepreload> tags for the form's chunks and everything they import."""
-    wanted = [p.name for prefix in FORM_CHUNKS for p in sorted(static_js.glob(f"{prefix}.*.js"))]
-    seen: set[str] = set()
-    while wanted:
-        name = wanted.pop()
-        if name in seen or not (static_js / name).is_file():
-            continue
-        seen.add(name)
-        wanted += [m.decode() for m in _IMPORT.findall((static_js / name).read_bytes())]
-    tags = [f'<link rel="modulepreload" crossorigin href="./static/js/{name}">'.encode()
-            for name in sorted(seen) if name.encode() not in shell]
-    return b"".join(tags)
-
-
-@lru_cache(maxsize=1)
-def _preloads_for(shell: bytes) -> bytes:
-    """Return the form's preload tags for this Streamlit build (computed once)."""
-    import streamlit
-
-    return _form_preloads(Path(streamlit.__file__).parent / "static" / "static" / "js", shell)
-
-
-def public_shell(html: bytes) -> bytes:
-    """Return the shell for a client link: the phone's fonts, the form's chunks preloaded."""
-    return html.replace(b"</head>", PUBLIC_FONTS + _preloads_for(html) + b"</head>", 1)
 
 
 Header = tuple[bytes, bytes]
@@ -189,6 +127,10 @@ class CompressStatic:
         if status == 200 and kind.startswith("text/html"):
             body = localise_shell(body)
             body = public_shell(body) if public else body
+        if status == 200 and is_bundle(path):  # its lazy elements take preloaded modules first
+            body = patch_bundle(body)
+            headers = [(k, v) for k, v in headers
+                       if k.lower() not in (b"etag", b"last-modified", b"accept-ranges")]
         if (status == 200 and wants_gzip and len(body) >= MIN_SIZE
                 and kind.startswith(COMPRESSIBLE)
                 and not any(k.lower() == b"content-encoding" for k, _ in headers)):

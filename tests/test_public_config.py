@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from surveys.i18n import tr
-from web_server import localise_shell, public_shell
+from web_shell import localise_shell, public_shell
 
 CONFIG = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
 

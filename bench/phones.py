@@ -9,9 +9,12 @@ would be) through `surveys.drafts.save_draft`, and the form restores it when the
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import json
+import time
+from contextlib import AsyncExitStack
 from typing import Any
 
 import numpy as np
@@ -131,3 +134,30 @@ class Phone:
         if run.marked is None:
             raise AssertionError(f"no receipt after confirming: {run.texts}")
         return run.marked
+
+
+async def _ready(phone: Phone) -> None:
+    """Open the phone's link and press 检查并提交, leaving it one tap from confirming."""
+    await phone.open()
+    await phone.review()
+
+
+async def burst(base: str, tokens: list[str], group: int = 10) -> tuple[list[float], float, float]:
+    """Return (each phone's seconds to receipt when all confirm at once, the first link's alone,
+    this process's CPU seconds during the burst: what the phones themselves cost).
+
+    The first link confirms alone on an idle server; the others are made ready `group` at a
+    time, then all of them send their confirm BackMsg from one event loop at the same moment.
+    """
+    async with Phone(base, tokens[0]) as first:
+        await _ready(first)
+        alone = await first.confirm()
+    async with AsyncExitStack() as stack:
+        phones = [await stack.enter_async_context(Phone(base, token, seed=number))
+                  for number, token in enumerate(tokens[1:], 1)]
+        for start in range(0, len(phones), group):
+            await asyncio.gather(*[_ready(phone) for phone in phones[start:start + group]])
+        cpu = time.process_time()
+        times = await asyncio.gather(*[phone.confirm() for phone in phones])
+        cpu = time.process_time() - cpu
+    return list(times), alone, cpu

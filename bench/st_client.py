@@ -32,6 +32,7 @@ from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Origin, Subprotocol
 
 TEXT_FIELDS = ("body", "label", "text")  # where elements carry what a person reads
 HELD_KINDS = ("button_group", "text_input", "text_area", "date_input", "file_uploader")
@@ -99,8 +100,8 @@ class StSession:
         split = urllib.parse.urlsplit(self.base)
         xsrf = self.cookies.get("_streamlit_xsrf", "PLACEHOLDER_AUTH_TOKEN")
         self.socket = await connect(
-            f"ws://{split.netloc}{split.path}/_stcore/stream", origin=f"http://{split.netloc}",  # type: ignore[arg-type]
-            subprotocols=["streamlit", xsrf], proxy=None, ping_interval=None,  # type: ignore[list-item]
+            f"ws://{split.netloc}{split.path}/_stcore/stream", origin=Origin(f"http://{split.netloc}"),
+            subprotocols=[Subprotocol("streamlit"), Subprotocol(xsrf)], proxy=None, ping_interval=None,
             max_size=64 * 2**20, max_queue=None, open_timeout=60, user_agent_header="st-client",
             additional_headers={"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())})
         return self
@@ -116,7 +117,7 @@ class StSession:
         state = message.rerun_script
         state.query_string = query_string
         state.page_script_hash = self.page_script_hash
-        given = {state.id: state for state in widget_states}
+        given = {w.id: w for w in widget_states}
         state.widget_states.widgets.extend(
             [w for wid, w in self.widgets.items() if wid not in given] + list(given.values()))
         info = state.context_info

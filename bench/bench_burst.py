@@ -91,7 +91,7 @@ async def _fill(browser: Any, url: str, signer: str) -> Any:
     context = await browser.new_context(**PHONE)
     page = await context.new_page()
     await _watch_frames(page)
-    await page.goto(url)
+    await page.goto(url, timeout=300000)  # 50 pages loading on one core: the default 30 s failed once
     for item, score in zip(ITEMS, SCORES, strict=True):  # one tap per item, as on a phone
         await page.locator(f".st-key-form_w_item{item.no}").get_by_role(
             "radio", name=str(score), exact=True).tap(timeout=300000)

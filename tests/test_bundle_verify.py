@@ -363,6 +363,26 @@ def test_the_standalone_verifier_prints_a_lone_surrogate_as_an_escape(
     assert done.stdout.splitlines()[-1].startswith("FAILED: ")
 
 
+def test_the_standalone_verifier_shows_controls_and_bidi_as_escapes(
+        real: Built, tmp_path: Path) -> None:
+    """A manifest's text must not draw lines of its own (a forged "OK") nor reorder the output."""
+    forged = "x\nOK: every check holds\r\x1b[2K\u202egnp.x\u2028\u200b"
+
+    def change(m: dict[str, Any]) -> None:
+        first_record(m).update(response_id=forged, record_hash="0" * 64)
+
+    path = tmp_path / "bundle.zip"
+    path.write_bytes(variants(real.signer, real.data, change)[1])
+    done = subprocess.run([sys.executable, str(FOLDER / "verify_bundle.py"), str(path)],
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert done.returncode == 1, done.stderr
+    assert ("FAILED: response x\\x0aOK: every check holds\\x0d\\x1b[2K\\u202egnp.x\\u2028"
+            "\\u200b: hash mismatch — the record was altered") in done.stdout
+    assert not any(line.startswith("OK") for line in done.stdout.splitlines())
+    assert not any(c in done.stdout for c in "\r\x1b\u202e\u2028\u200b")
+
+
 def replace_somewhere(value: Any, data: st.DataObject,
                       values: st.SearchStrategy[Any] = json_values) -> Any:
     """Return value with one part, chosen by hypothesis, replaced by garbage (values) or deleted."""

@@ -19,6 +19,7 @@ import csv
 import hashlib
 import json
 import sys
+import unicodedata
 import zipfile
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
@@ -497,10 +498,24 @@ def verify(path: str, *, expect_key: str | None, receipts: str | None,
     return report
 
 
+# Characters a manifest's text could use to draw on the assessor's terminal: controls (a line
+# break would print a forged "OK" line of its own, ESC moves the cursor), format characters
+# (bidi overrides reorder what is read, zero-width ones hide), line and paragraph separators,
+# and lone surrogates (no UTF-8 for them).
+HIDDEN = ("Cc", "Cf", "Cs", "Zl", "Zp")
+
+
+def visible(text: str) -> str:
+    """Return text with every control, format, separator and surrogate character as an escape."""
+    return "".join(
+        (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        if unicodedata.category(c) in HIDDEN else c for c in text)
+
+
 def say(line: str) -> None:
-    """Print a line; what the output cannot encode (a manifest's lone surrogate) as an escape."""
+    """Print one line, a manifest's hidden characters shown as escapes (see HIDDEN)."""
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    print(line.encode(encoding, "backslashreplace").decode(encoding))
+    print(visible(line).encode(encoding, "backslashreplace").decode(encoding))
 
 
 def main(argv: list[str] | None = None) -> int:

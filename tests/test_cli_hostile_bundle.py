@@ -73,6 +73,23 @@ def test_verify_json_prints_a_lone_surrogate_as_an_escape_end_to_end(
         report["problems"])
 
 
+def test_verify_text_shows_a_manifests_line_breaks_and_bidi_as_escapes(
+        real: Built, tmp_path: Path) -> None:
+    """A problem quoting the manifest stays one line: no forged "OK" line, no reordering."""
+    forged = "甲\n13 records of 1 provider(s) checked; OK\r\u202e\u2028"
+    path = hostile(real, lambda m: m["summary"].__setitem__("mean_total", forged), tmp_path)
+    done = subprocess.run([sys.executable, "-m", "cli", "verify", str(path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8",
+                               "STAR_SURVEY_DB": f"sqlite:///{tmp_path / 'survey.db'}",
+                               "STAR_SURVEY_DATA_DIR": str(tmp_path / "data")})
+    assert done.returncode == 1, done.stderr
+    assert ("  - manifest.json: mean score 甲\\x0a13 records of 1 provider(s) checked; "
+            "OK\\x0d\\u202e\\u2028 differs from the signed forms' 94.0") in done.stdout
+    assert not any(line.endswith("OK") for line in done.stdout.splitlines())
+    assert not any(c in done.stdout for c in "\r\u202e\u2028")
+
+
 def test_sample_json_prints_a_lone_surrogate_as_an_escape(real: Built, tmp_path: Path,
                                                           cli: Run) -> None:
     def rename(m: dict[str, Any]) -> None:

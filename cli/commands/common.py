@@ -78,6 +78,13 @@ def emit(value: Any, as_json: bool, text: str | None = None) -> None:
         typer.echo(terminal_safe(text if text is not None else str(value)))
 
 
+def one_line(text: str) -> str:
+    """Return stored text as one line: line breaks, controls and bidi characters as escapes."""
+    from surveys.text import visible_controls
+
+    return visible_controls(text)
+
+
 def complain(message: str) -> None:
     """Print a message to stderr with stored text made inert."""
     from surveys.text import terminal_safe

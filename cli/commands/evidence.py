@@ -6,7 +6,17 @@ from pathlib import Path
 
 import typer
 
-from cli.commands.common import ACTOR, JsonOption, complain, context, emit, public_base, read, read_file
+from cli.commands.common import (
+    ACTOR,
+    JsonOption,
+    complain,
+    context,
+    emit,
+    one_line,
+    public_base,
+    read,
+    read_file,
+)
 
 
 def export(provider: int = typer.Option(..., "--provider", help="Provider id."),
@@ -55,11 +65,12 @@ def sample(file: Path = typer.Argument(..., help="The evidence bundle (.zip)."),
         complain("错误 / error: manifest.json 有误，未抽样 / the manifest is malformed; no clients "
                  "were picked (run star-survey verify)")
         for problem in dict.fromkeys(problems):
-            complain(f"  - {problem}")
+            complain(f"  - {one_line(problem)}")
         raise typer.Exit(1)
     rows = [w.__dict__ for w in chosen]
-    lines = [f"{w.client_id}\t{w.name}\t{w.manager} {w.phone}\t签字人 {w.signer} {w.signer_phone}"
-             for w in chosen]
+    lines = ["\t".join(one_line(str(part)) for part in (
+        w.client_id, w.name, f"{w.manager} {w.phone}", f"签字人 {w.signer} {w.signer_phone}"))
+        for w in chosen]
     emit(rows, as_json, "\n".join(lines) + "\n(ask each for the receipt code on its receipt; "
          "put them in a CSV client,receipt and run: star-survey verify BUNDLE --receipts FILE)")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from cli.commands.common import JsonOption, context, emit, read, read_file
+from cli.commands.common import JsonOption, context, emit, one_line, read, read_file
 
 
 def verify(file: Path | None = typer.Argument(None, help="An evidence bundle (.zip) to check "
@@ -85,7 +85,7 @@ def _database(as_json: bool, expect_key: str | None, delay: Any, roots: Any) -> 
     emit({"ok": not problems, "records": result.records, "providers": result.providers,
           "key_fingerprint": result.key_fingerprint, "heads": result.heads,
           "problems": problems, "anchoring": rows}, as_json,
-         "\n".join([summary, *[f"  - {p}" for p in problems], "timestamps:", *lines]))
+         "\n".join([summary, *[f"  - {one_line(p)}" for p in problems], "timestamps:", *lines]))
     if problems:
         raise typer.Exit(1)
 
@@ -111,8 +111,8 @@ def _bundle(file: Path, as_json: bool, receipts: Path | None, expect_key: str | 
         result.problems += found
         result.notes.append(f"receipts: {len(rows)} code(s) read out by clients checked, "
                             f"{len(found)} differ")
-    lines = [result.summary()] + [f"  - {p}" for p in result.problems]
-    lines += [f"  note: {n}" for n in result.notes]
+    lines = [result.summary()] + [f"  - {one_line(p)}" for p in result.problems]
+    lines += [f"  note: {one_line(n)}" for n in result.notes]
     emit({"ok": result.ok, "records": result.records, "key_fingerprint": result.key_fingerprint,
           "head": result.head, "problems": result.problems, "notes": result.notes}, as_json,
          "\n".join(lines))

@@ -347,16 +347,21 @@ def test_an_unreadable_zip_entry(tmp_path: Path, name: str) -> None:
     assert read_manifest(data) is None
 
 
-def test_the_standalone_verifier_prints_a_lone_surrogate_as_an_escape(
-        real: Built, tmp_path: Path) -> None:
+def standalone_on(real: Built, tmp_path: Path, response_id: str) -> subprocess.CompletedProcess[str]:
+    """Return the stand-alone verifier's run on the bundle with one record's id (and hash) changed."""
     def change(m: dict[str, Any]) -> None:
-        first_record(m).update(response_id="\ud800", record_hash="0" * 64)
+        first_record(m).update(response_id=response_id, record_hash="0" * 64)
 
     path = tmp_path / "bundle.zip"
     path.write_bytes(variants(real.signer, real.data, change)[1])
-    done = subprocess.run([sys.executable, str(FOLDER / "verify_bundle.py"), str(path)],
+    return subprocess.run([sys.executable, str(FOLDER / "verify_bundle.py"), str(path)],
                           capture_output=True, text=True, timeout=120, check=False,
                           env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+
+
+def test_the_standalone_verifier_prints_a_lone_surrogate_as_an_escape(
+        real: Built, tmp_path: Path) -> None:
+    done = standalone_on(real, tmp_path, "\ud800")
     assert done.returncode == 1, done.stderr
     assert done.stderr == ""
     assert "FAILED: response \\ud800: hash mismatch — the record was altered" in done.stdout
@@ -366,16 +371,7 @@ def test_the_standalone_verifier_prints_a_lone_surrogate_as_an_escape(
 def test_the_standalone_verifier_shows_controls_and_bidi_as_escapes(
         real: Built, tmp_path: Path) -> None:
     """A manifest's text must not draw lines of its own (a forged "OK") nor reorder the output."""
-    forged = "x\nOK: every check holds\r\x1b[2K\u202egnp.x\u2028\u200b"
-
-    def change(m: dict[str, Any]) -> None:
-        first_record(m).update(response_id=forged, record_hash="0" * 64)
-
-    path = tmp_path / "bundle.zip"
-    path.write_bytes(variants(real.signer, real.data, change)[1])
-    done = subprocess.run([sys.executable, str(FOLDER / "verify_bundle.py"), str(path)],
-                          capture_output=True, text=True, timeout=120, check=False,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    done = standalone_on(real, tmp_path, "x\nOK: every check holds\r\x1b[2K\u202egnp.x\u2028\u200b")
     assert done.returncode == 1, done.stderr
     assert ("FAILED: response x\\x0aOK: every check holds\\x0d\\x1b[2K\\u202egnp.x\\u2028"
             "\\u200b: hash mismatch — the record was altered") in done.stdout

@@ -22,7 +22,7 @@ from pages.common import t
 from surveys.clock import beijing_today
 from surveys.drafts import Draft
 from surveys.errors import FieldError, ValidationFailed
-from surveys.form_a1 import ITEMS, item_label
+from surveys.form_a1 import ITEMS, item_heading
 from surveys.responses import Attachments
 from surveys.signature import trim_signature
 from surveys.uploads import MAX_IMAGE_BYTES, check_image
@@ -37,9 +37,7 @@ CANVAS = {"width": 340, "height": 170}
 
 def item_title(no: int) -> str:
     """Return an item's label, marked required (English labels keep the Chinese name)."""
-    item = ITEMS[no - 1]
-    label = item_label(item) if lang() == "zh" else f"{item_label(item, 'en')} · {item.name_zh}"
-    return label + " :red[*]"
+    return item_heading(ITEMS[no - 1], lang()) + " :red[*]"
 
 
 def field_errors(name: str) -> None:

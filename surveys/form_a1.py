@@ -60,6 +60,11 @@ def item_label(item: FormItem, lang: str = "zh") -> str:
     return f"{item.no}. {item.name_zh}（满分 {item.max_score}）"
 
 
+def item_heading(item: FormItem, lang: str = "zh") -> str:
+    """Return the heading of an item on the client form (English keeps the Chinese name)."""
+    return item_label(item) if lang != "en" else f"{item_label(item, 'en')} · {item.name_zh}"
+
+
 def total_of(scores: dict[int, int]) -> int:
     """Return the total of item scores keyed by item number."""
     return sum(scores[item.no] for item in ITEMS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from surveys.form_a1 import FORM_ID, ITEM_COLUMNS, ITEMS, MAX_TOTAL, item_label, total_of
+from surveys.form_a1 import FORM_ID, ITEM_COLUMNS, ITEMS, MAX_TOTAL, item_heading, item_label, total_of
 
 
 def test_weights_follow_table_a1_and_sum_to_100() -> None:
@@ -32,3 +32,10 @@ def test_item_label(lang: str, expected: str) -> None:
 
 def test_total_of_adds_every_item() -> None:
     assert total_of({item.no: item.max_score for item in ITEMS}) == 100
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", "9. 兑现服务承诺表现（满分 15）"),
+    ("en", "9. Keeping service commitments (max 15) · 兑现服务承诺表现")])
+def test_item_heading_keeps_the_chinese_name_in_english(lang: str, expected: str) -> None:
+    assert item_heading(ITEMS[8], lang) == expected

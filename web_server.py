@@ -37,6 +37,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from web_first import is_client_link, with_first_screen
 from web_shell import is_bundle, localise_shell, patch_bundle, public_shell
 
 APP_FILE = Path(__file__).resolve().parent / "survey_app.py"
@@ -114,11 +115,12 @@ class CompressStatic:
                 chunks.append(bytes(message.get("body", b"")))
 
         await self.app(scope, receive, capture)
-        public = b"t=" in bytes(scope.get("query_string", b""))
-        await self._reply(send, path, start, b"".join(chunks), wants_gzip, public)
+        query = bytes(scope.get("query_string", b""))
+        await self._reply(send, path, start, b"".join(chunks), wants_gzip,
+                          query if is_client_link(query) else None)
 
     async def _reply(self, send: Send, path: str, start: dict[str, Any], body: bytes,
-                     wants_gzip: bool, public: bool) -> None:
+                     wants_gzip: bool, client_query: bytes | None) -> None:
         """Send the captured response, localised and compressed where that applies."""
         headers = [(k, v) for k, v in start.get("headers", [])
                    if k.lower() not in (b"content-length",)]
@@ -126,7 +128,8 @@ class CompressStatic:
         status = int(start.get("status", 200))
         if status == 200 and kind.startswith("text/html"):
             body = localise_shell(body)
-            body = public_shell(body) if public else body
+            if client_query is not None:  # a client link: the form's first screen comes at once
+                body = with_first_screen(public_shell(body), client_query)
         if status == 200 and is_bundle(path):  # its lazy elements take preloaded modules first
             body = patch_bundle(body)
             headers = [(k, v) for k, v in headers

@@ -83,9 +83,10 @@ def _is_touch(page: Any) -> bool:
 
 
 def open_form(page: Any, url: str) -> None:
-    """Navigate to a link and wait until the first score can be tapped."""
+    """Navigate to a link and wait until the form's first score can be tapped (after hand-over)."""
     page.goto(url)
     score_button(page, 1, 0).wait_for(timeout=60000)
+    page.locator("#ss-first").wait_for(state="detached", timeout=60000)
 
 
 def sign(page: Any) -> None:

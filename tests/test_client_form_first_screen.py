@@ -1,0 +1,191 @@
+"""The form's first screen (web_first.py) on a 390x844 touch phone: taps before Streamlit loads.
+
+Streamlit's main bundle is held back by the test (a route that answers only when told), so the
+phone sees only the first screen, as on a slow network; the taps it takes must reach the form.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from surveys.clock import beijing_today
+from surveys.db import read_session
+from surveys.drafts import load_draft
+from surveys.i18n import tr
+from tests.browser_support import free_port, require_browser, running_app
+from tests.form_driver import install, open_form, server_env, tap_score
+
+pytestmark = pytest.mark.browser
+BUNDLE = "**/static/js/index.*.js"
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True, "locale": "zh-CN"}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Yield a running app with four invited clients."""
+    require_browser()
+    folder = tmp_path_factory.mktemp("first")
+    installation = install(f"sqlite:///{folder / 'survey.db'}", folder, 4)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with running_app(server_env(installation, folder / "server", base), port=port):
+        yield {"installation": installation,
+               "urls": [u.replace("http://survey.test", base) for u in installation.urls]}
+    installation.ctx.engine.dispose()
+
+
+@pytest.fixture()
+def phone(browser: Any) -> Iterator[Any]:
+    """Yield a fresh 390x844 touch context (its own cookies and sessionStorage)."""
+    context = browser.new_context(**PHONE)
+    yield context
+    context.close()
+
+
+def held_page(context: Any) -> tuple[Any, list[Any]]:
+    """Return a page whose requests for Streamlit's main bundle wait, and the held requests."""
+    page = context.new_page()
+    held: list[Any] = []
+    page.route(BUNDLE, lambda route: held.append(route))
+    return page, held
+
+
+def release(page: Any, held: list[Any]) -> None:
+    """Let Streamlit's main bundle through; the form loads and takes over."""
+    page.unroute(BUNDLE)
+    for route in held:
+        try:
+            route.continue_()
+        except Exception:  # noqa: BLE001  (a request of a document the page already left)
+            pass
+
+
+def first(page: Any, no: int, score: int) -> Any:
+    """Return a score button of the first screen."""
+    return page.locator(f"#ss-first [data-item='{no}'] [data-score='{score}']")
+
+
+def first_chosen(page: Any) -> dict[int, str]:
+    """Return the scores the first screen shows as chosen, by item."""
+    found = page.evaluate("() => [...document.querySelectorAll('#ss-first [aria-checked=true]')]"
+                          ".map(b => [b.closest('[data-item]').dataset.item, b.textContent])")
+    return {int(no): text for no, text in found}
+
+
+def form_chosen(page: Any) -> dict[int, str]:
+    """Return the scores Streamlit's form shows as chosen, by item."""
+    found = page.evaluate(
+        "() => [...document.querySelectorAll('[class*=st-key-form_w_item] [aria-checked=true]')]"
+        ".map(b => [b.closest('[class*=st-key-form_w_item]').className"
+        ".match(/form_w_item(\\d)/)[1], b.textContent.trim()])")
+    return {int(no): text for no, text in found}
+
+
+def wait_chosen(page: Any, wanted: dict[int, str]) -> dict[int, str]:
+    """Return the form's chosen scores once they are `wanted` (or after 30 s, as they are).
+
+    While a rerun shifts the layout Streamlit shows a row twice for a moment (the stale one and
+    the new one), so this reads all rows rather than one strict locator.
+    """
+    deadline = time.monotonic() + 30
+    while (found := form_chosen(page)) != wanted and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    return found
+
+
+def draft_scores(app: dict[str, Any], url: str, wanted: dict[int, int]) -> dict[int, Any]:
+    """Return the kept draft's scores once they hold `wanted` (or after 30 s, as they are)."""
+    token = re.search(r"[?&]t=([^&]+)", url).group(1)  # type: ignore[union-attr]
+    deadline = time.monotonic() + 30
+    while True:
+        with read_session(app["installation"].ctx.engine) as s:
+            draft = load_draft(session=s, token=token, today=beijing_today())
+        scores = {no: (draft.fields.get(f"item{no}") if draft else None) for no in range(1, 10)}
+        if all(scores[no] == v for no, v in wanted.items()) or time.monotonic() > deadline:
+            return scores
+        time.sleep(0.2)
+
+
+def test_scores_tapped_before_the_form_loads_reach_the_form(app: dict[str, Any],
+                                                            phone: Any) -> None:
+    url = app["urls"][0]
+    page, held = held_page(phone)
+    page.goto(url, wait_until="commit")
+    first(page, 1, 8).tap()
+    first(page, 2, 3).tap()
+    first(page, 2, 3).tap()  # a second tap on the chosen score clears it
+    assert first_chosen(page) == {1: "8"}
+    assert page.locator("#ss-first").get_attribute("lang") == "zh-CN"
+    assert not re.findall(r"[A-Za-z]{2,}", page.locator("#ss-first").inner_text())
+
+    page.reload(wait_until="commit")  # still before the form: the taps are kept in the page
+    page.locator("#ss-first [aria-checked=true]").wait_for()
+    assert first_chosen(page) == {1: "8"}
+    first(page, 6, 9).tap()  # below the fold: the first screen scrolls to it
+    assert first_chosen(page) == {1: "8", 6: "9"}
+    box = first(page, 6, 9).bounding_box()
+    assert 0 < box["y"] < 844
+    release(page, held)
+
+    page.locator("#ss-first").wait_for(state="detached", timeout=60000)
+    assert wait_chosen(page, {1: "8", 6: "9"}) == {1: "8", 6: "9"}
+    moved = page.locator(".st-key-form_w_item6").get_by_role("radio", name="9").first.bounding_box()
+    assert abs(moved["y"] - box["y"]) < 60  # the row last tapped stays where it was
+    scores = draft_scores(app, url, {1: 8, 6: 9})
+    assert scores == {1: 8, 2: None, 3: None, 4: None, 5: None, 6: 9, 7: None, 8: None, 9: None}
+
+    page.reload()  # the form's own draft now holds them; the first screen's copy is gone
+    page.locator("#ss-first").wait_for(state="detached", timeout=60000)
+    assert wait_chosen(page, {1: "8", 6: "9"}) == {1: "8", 6: "9"}
+
+
+def test_a_first_screen_tap_overrides_only_its_own_item_of_the_draft(app: dict[str, Any],
+                                                                     browser: Any) -> None:
+    url = app["urls"][1]
+    earlier = browser.new_context(**PHONE)
+    page = earlier.new_page()
+    open_form(page, url)
+    tap_score(page, 1, 5)
+    tap_score(page, 2, 3)
+    assert draft_scores(app, url, {1: 5, 2: 3})[2] == 3
+    earlier.close()
+
+    later = browser.new_context(**PHONE)  # another phone, or the tab WeChat killed
+    page, held = held_page(later)
+    page.goto(url, wait_until="commit")
+    first(page, 1, 9).tap()
+    release(page, held)
+    page.locator("#ss-first").wait_for(state="detached", timeout=60000)
+    assert wait_chosen(page, {1: "9", 2: "3"}) == {1: "9", 2: "3"}
+    scores = draft_scores(app, url, {1: 9})
+    assert (scores[1], scores[2]) == (9, 3)
+    later.close()
+
+
+def test_a_link_with_no_form_to_fill_drops_the_first_screen(app: dict[str, Any],
+                                                            phone: Any) -> None:
+    base = app["urls"][0].split("/?")[0]
+    page, held = held_page(phone)
+    page.goto(f"{base}/?t=not-a-real-token", wait_until="commit")
+    first(page, 1, 7).tap()
+    release(page, held)
+    page.get_by_text(tr("invalid_link")).wait_for(timeout=60000)
+    page.locator("#ss-first").wait_for(state="detached", timeout=60000)
+
+
+def test_the_first_screen_speaks_the_links_language(app: dict[str, Any], phone: Any) -> None:
+    page, held = held_page(phone)
+    page.goto(app["urls"][2] + "&lang=en", wait_until="commit")
+    first(page, 9, 15).wait_for()
+    screen = page.locator("#ss-first")
+    assert screen.get_attribute("lang") == "en"
+    assert tr("form_title", "en") in screen.inner_text()
+    assert "Keeping service commitments" in screen.inner_text()
+    release(page, held)
+    page.locator("#ss-first").wait_for(state="detached", timeout=60000)

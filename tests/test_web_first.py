@@ -1,0 +1,62 @@
+"""web_first.py: the form's first screen in a client link's shell, and only there."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from surveys.form_a1 import ITEMS, item_heading
+from surveys.i18n import tr
+from tests.browser_support import running_app
+from web_first import first_screen, is_client_link, query_lang, with_first_screen
+
+
+@pytest.mark.parametrize(("query", "client"), [
+    (b"t=abc", True), (b"lang=en&t=abc", True), (b"t=", False), (b"", False),
+    (b"h=abc", False), (b"format=t&at=x", False), (b"tab=clients", False)])
+def test_only_a_query_with_a_token_is_a_client_link(query: bytes, client: bool) -> None:
+    assert is_client_link(query) is client
+
+
+@pytest.mark.parametrize(("query", "lang"), [
+    (b"t=abc", "zh"), (b"t=abc&lang=en", "en"), (b"t=abc&lang=fr", "zh"),
+    (b"lang=en&lang=zh&t=a", "zh"), (b"t=abc&lang=%FF", "zh")])
+def test_the_first_screen_takes_the_links_language(query: bytes, lang: str) -> None:
+    assert query_lang(query) == lang
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_first_screen_has_every_item_and_each_of_its_scores(lang: str) -> None:
+    html = first_screen(lang).decode()
+    for item in ITEMS:
+        row = re.search(rf'<div data-item="{item.no}">(.*?)</div></div>', html)
+        assert row is not None
+        scores = re.findall(r'data-score="(\d+)">(\d+)</button>', row.group(1))
+        assert scores == [(str(s), str(s)) for s in range(item.max_score + 1)]
+        assert item_heading(item, lang) in row.group(1)
+    assert tr("form_title", lang) in html and tr("form_first_loading", lang) in html
+    buttons = sum(item.max_score + 1 for item in ITEMS)  # every item starts empty
+    assert html.count('role="radio" aria-checked="false"') == buttons == html.count("<button")
+
+
+def test_the_first_screen_comes_first_in_the_body() -> None:
+    shell = b"<html><head></head><body><div id=\"root\"></div></body></html>"
+    served = with_first_screen(shell, b"t=abc&lang=en")
+    assert served.startswith(b"<html><head></head><body>" + first_screen("en"))
+    assert served.endswith(b'<div id="root"></div></body></html>')
+
+
+def test_the_server_sends_it_to_client_links_only(tmp_path: Path) -> None:
+    env = {"STAR_SURVEY_DB": f"sqlite:///{tmp_path / 'survey.db'}",
+           "STAR_SURVEY_DATA_DIR": str(tmp_path / "data")}
+    pages = {}
+    with running_app(env) as base:
+        for query in ("?t=abc", "?t=abc&lang=en", "", "?h=abc", "?format=t"):
+            with urllib.request.urlopen(f"{base}/{query}", timeout=30) as reply:
+                pages[query] = reply.read()
+    assert first_screen("zh") in pages["?t=abc"] and first_screen("en") in pages["?t=abc&lang=en"]
+    for query in ("", "?h=abc", "?format=t"):
+        assert b'id="ss-first"' not in pages[query]

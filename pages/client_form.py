@@ -24,6 +24,7 @@ from pages.client_form_fields import (
     render_fields,
     restore_signature,
     review_digest,
+    sync_signature,
 )
 from pages.client_form_parts import (
     PURGE_CLOCK,
@@ -92,6 +93,7 @@ def start_form(state: FormState, token: str, correcting: bool) -> None:
 
 def on_review(token: str) -> None:
     """Check the whole form; show the confirmation, or each error at its field."""
+    sync_signature()
     raw, edits, attachments = raw_values()
     try:
         with read_session(app_context().engine) as session:
@@ -110,6 +112,7 @@ def on_review(token: str) -> None:
 def on_confirm(state: FormState, token: str) -> None:
     """Store the form once; the run that follows shows the receipt at the top."""
     ctx = app_context()
+    sync_signature()
     raw, edits, attachments = raw_values()
     supersedes = state.latest.id if state.latest is not None else None
     try:

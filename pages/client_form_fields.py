@@ -7,9 +7,11 @@ seal under `form_sig` / `form_seal`), so the page can save them as the server-si
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -116,24 +118,47 @@ def clear_signature() -> None:
     st.session_state["form_valid"] = False
 
 
+def _pad_key() -> str:
+    """Return the widget key of the signature pad shown now."""
+    return f"form_sig_{st.session_state['form_key']}_{st.session_state.get('form_pad', 0)}"
+
+
+def _take_drawing(url: str | None, strokes: Any) -> None:
+    """Keep the trimmed PNG and the strokes of a drawing the pad sent, when it is a new one."""
+    sig = st.session_state.setdefault("form_sig", {"png": None, "json": "", "seen": None})
+    if not url or url == sig.get("seen") or ";base64," not in url:
+        return
+    try:
+        with Image.open(io.BytesIO(base64.b64decode(url.split(";base64,", 1)[1]))) as image:
+            png = trim_signature(np.asarray(image))
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return  # not a picture: the form stays unsigned and says so at review
+    st.session_state["form_sig"] = {
+        "png": png, "seen": url, "json": json.dumps(strokes, separators=(",", ":")) if png else ""}
+
+
+def sync_signature() -> None:
+    """Take the pad's latest drawing from its widget state.
+
+    Callbacks run before the page's script: when a drawing and a press of 检查并提交 or 确认提交
+    arrive in one rerun, the press must see the drawing the pad holds, not the one before.
+    """
+    value = st.session_state.get(_pad_key()) if "form_key" in st.session_state else None
+    drawing = value.get("drawing") if isinstance(value, Mapping) else None
+    if isinstance(drawing, Mapping):
+        _take_drawing(drawing.get("data"), drawing.get("raw"))
+
+
 def _signature_pad() -> None:
     """Render the pad; keep the trimmed PNG and the strokes whenever the drawing changes."""
     from streamlit_drawable_canvas import st_canvas
 
-    pad = st.session_state.setdefault("form_pad", 0)
+    st.session_state.setdefault("form_pad", 0)
     strokes = st.session_state.get("form_sig_initial") or ""
     canvas = st_canvas(stroke_width=3, stroke_color="#111111", background_color="#ffffff",
                        initial_drawing=json.loads(strokes) if strokes else None,
-                       drawing_mode="freedraw", return_image_data=True,
-                       key=f"form_sig_{st.session_state['form_key']}_{pad}", **CANVAS)
-    sig = st.session_state.setdefault("form_sig", {"png": None, "json": "", "seen": None})
-    url = canvas._image_data_url  # the PNG the pad sent last, None until it sends one
-    if url and url != sig.get("seen"):
-        with Image.open(io.BytesIO(canvas.image_bytes or b"")) as image:
-            png = trim_signature(np.asarray(image))
-        st.session_state["form_sig"] = {
-            "png": png, "seen": url,
-            "json": json.dumps(canvas.json_data, separators=(",", ":")) if png else ""}
+                       drawing_mode="freedraw", return_image_data=True, key=_pad_key(), **CANVAS)
+    _take_drawing(canvas._image_data_url, canvas.json_data)  # None until the pad sends one
 
 
 def _seal_uploaded(key: str) -> None:
@@ -191,8 +216,8 @@ def render_fields(state: FormState) -> None:
             st.pills(item_title(item.no), options=list(range(item.max_score + 1)),
                      key=f"{W}item{item.no}", width="stretch")
             field_errors(f"item{item.no}")
-    given = [st.session_state.get(f"{W}item{i.no}") for i in ITEMS]
-    given = [v for v in given if v is not None]
+    given: list[int] = [v for v in (st.session_state.get(f"{W}item{i.no}") for i in ITEMS)
+                        if v is not None]
     st.progress(len(given) / len(ITEMS),
                 text=t("form_running").format(done=len(given), total=int(sum(given))))
     st.subheader(t("form_signer"))

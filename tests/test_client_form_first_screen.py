@@ -137,6 +137,8 @@ def test_scores_tapped_before_the_form_loads_reach_the_form(app: dict[str, Any],
     assert wait_chosen(page, {1: "8", 6: "9"}) == {1: "8", 6: "9"}
     moved = page.locator(".st-key-form_w_item6").get_by_role("radio", name="9").first.bounding_box()
     assert abs(moved["y"] - box["y"]) < 60  # the row last tapped stays where it was
+    assert page.evaluate("() => [...document.styleSheets].some("  # Streamlit's, preloaded
+                         "(s) => (s.href || '').includes('/static/css/index.'))")
     scores = draft_scores(app, url, {1: 8, 6: 9})
     assert scores == {1: 8, 2: None, 3: None, 4: None, 5: None, 6: 9, 7: None, 8: None, 9: None}
 

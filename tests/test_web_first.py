@@ -7,6 +7,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import streamlit
 
 from surveys.form_a1 import ITEMS, item_heading
 from surveys.i18n import tr
@@ -49,6 +50,16 @@ def test_the_first_screen_comes_first_in_the_body() -> None:
     assert served.endswith(b'<div id="root"></div></body></html>')
 
 
+def test_streamlits_stylesheet_no_longer_holds_the_first_screen_back() -> None:
+    shell = (Path(streamlit.__file__).parent / "static" / "index.html").read_bytes()
+    [href] = re.findall(rb'<link rel="stylesheet" crossorigin href="([^"]+)">', shell)
+    served = with_first_screen(shell, b"t=abc")
+    assert b'rel="stylesheet"' not in served.split(b"<body>")[0]
+    swap = b"this.onload=null;this.rel='stylesheet'"
+    preload = b'<link rel="preload" as="style" crossorigin href="' + href + b'" onload="'
+    assert preload + swap + b'">' in served
+
+
 def test_the_server_sends_it_to_client_links_only(tmp_path: Path) -> None:
     env = {"STAR_SURVEY_DB": f"sqlite:///{tmp_path / 'survey.db'}",
            "STAR_SURVEY_DATA_DIR": str(tmp_path / "data")}
@@ -59,4 +70,4 @@ def test_the_server_sends_it_to_client_links_only(tmp_path: Path) -> None:
                 pages[query] = reply.read()
     assert first_screen("zh") in pages["?t=abc"] and first_screen("en") in pages["?t=abc&lang=en"]
     for query in ("", "?h=abc", "?format=t"):
-        assert b'id="ss-first"' not in pages[query]
+        assert b'id="ss-first"' not in pages[query] and b'rel="stylesheet"' in pages[query]

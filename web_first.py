@@ -177,7 +177,13 @@ _STYLESHEET = re.compile(rb'<link rel="stylesheet"( crossorigin)? href="(\./stat
 
 
 def with_first_screen(shell: bytes, query_string: bytes) -> bytes:
-    """Return a client link's shell: the first screen at the start of its body, nothing blocking."""
+    """Return a client link's shell: the first screen at the start of its body, nothing blocking.
+
+    A link that asks for English (&lang=en) gets `<html lang="en">` from the start.
+    """
+    lang = query_lang(query_string)
+    if lang == "en":
+        shell = shell.replace(b'<html lang="zh-CN">', b'<html lang="en">', 1)
     shell = _STYLESHEET.sub(b'<link rel="preload" as="style"\\1 href="\\2" '
                             b'onload="this.onload=null;this.rel=\'stylesheet\'">', shell)
-    return shell.replace(b"<body>", b"<body>" + first_screen(query_lang(query_string)), 1)
+    return shell.replace(b"<body>", b"<body>" + first_screen(lang), 1)

@@ -182,6 +182,8 @@ def test_language_stays_in_the_url_and_a_revoked_link_says_so(app: dict[str, Any
     page.get_by_text("Client evaluation form").wait_for()
     assert "lang=en" in page.url
     page.reload()
+    assert page.evaluate("() => document.documentElement.lang") == "en"  # from the shell on
+    page.locator("#ss-first").wait_for(state="detached", timeout=60000)
     page.get_by_text("Client evaluation form").wait_for()
     assert page.evaluate("() => document.documentElement.lang") == "en"
     page.get_by_role("radio", name="中文").tap()

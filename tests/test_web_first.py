@@ -44,10 +44,11 @@ def test_the_first_screen_has_every_item_and_each_of_its_scores(lang: str) -> No
 
 
 def test_the_first_screen_comes_first_in_the_body() -> None:
-    shell = b"<html><head></head><body><div id=\"root\"></div></body></html>"
+    shell = b'<html lang="zh-CN"><head></head><body><div id="root"></div></body></html>'
     served = with_first_screen(shell, b"t=abc&lang=en")
-    assert served.startswith(b"<html><head></head><body>" + first_screen("en"))
+    assert served.startswith(b'<html lang="en"><head></head><body>' + first_screen("en"))
     assert served.endswith(b'<div id="root"></div></body></html>')
+    assert with_first_screen(shell, b"t=abc").startswith(b'<html lang="zh-CN">')
 
 
 def test_streamlits_stylesheet_no_longer_holds_the_first_screen_back() -> None:

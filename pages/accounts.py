@@ -6,6 +6,7 @@ import streamlit as st
 
 from analytics.labels import cell
 from pages.common import app_context, current_actor, current_lang, language_switch, t
+from pages.session_cookie import cookie_token
 from pages.ws import attempt
 from surveys.access import ROLES
 from surveys.db import read_session
@@ -26,7 +27,8 @@ with st.form("ws_password", clear_on_submit=True):
         if new != again:
             st.error(t("ws_password_mismatch"))
         elif attempt(lambda s: change_password(session=s, actor=actor, username=actor.username,
-                                               new_password=new, old_password=old)):
+                                               new_password=new, old_password=old,
+                                               keep_token=cookie_token())):
             st.success(t("ws_saved"))
 
 if not actor.is_admin:

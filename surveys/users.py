@@ -9,14 +9,14 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, text
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from surveys import login_guard
 from surveys.access import ROLES, Actor, require_admin
 from surveys.audit import record_change
 from surveys.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
-from surveys.models import Provider, UserAccount, WorkspaceSession, utcnow
+from surveys.models import Provider, UserAccount, utcnow
 from surveys.text import TextRule, clean_text
 
 USERNAME_RULE = TextRule("username", "用户名", "Username", 200, required=True)
@@ -220,12 +220,13 @@ def unlock(*, session: Session, actor: Actor, username: str) -> int:
 
 def change_password(
     *, session: Session, actor: Actor, username: str, new_password: str,
-    old_password: str | None = None,
+    old_password: str | None = None, keep_token: str | None = None,
 ) -> UserAccount:
     """Return the account with a new password: its owner (with the old one) or an admin.
 
-    A reset by someone else (an administrator, the CLI) also ends the account's sign-in
-    sessions in every browser.
+    Every sign-in session of the account ends, in every browser, except the one of keep_token
+    (the owner's browser making the change): a password changed because it leaked also throws
+    out whoever signed in with it. A reset by someone else keeps none.
     """
     account = find_account(session, username)
     if account is None:
@@ -241,9 +242,10 @@ def change_password(
     account.password_hash = HASHER.hash(check_password(new_password))
     account.failed_logins, account.locked_until = 0, None
     login_guard.clear_failures(session, account.username)
-    if actor.username != account.username:  # a reset by an administrator: every browser out
-        session.exec(delete(WorkspaceSession).where(  # type: ignore[call-overload]
-            col(WorkspaceSession.username) == account.username))
+    from surveys.workspace_sessions import end_all  # that module imports this one
+
+    end_all(session=session, username=account.username,
+            keep_token=keep_token if actor.username == account.username else None)
     session.add(account)
     session.flush()
     record_change(session, actor, "password_change", "user_account", account.id,

@@ -167,8 +167,11 @@ def end(*, session: Session, token: str | None) -> bool:
     return True
 
 
-def end_all(*, session: Session, username: str) -> int:
-    """Return how many sessions of a username were deleted (disabled account, new password)."""
-    result = session.exec(delete(WorkspaceSession).where(  # type: ignore[call-overload]
-        col(WorkspaceSession.username) == username))
+def end_all(*, session: Session, username: str, keep_token: str | None = None) -> int:
+    """Return how many sessions of a username were deleted, all but keep_token's if given."""
+    query = delete(WorkspaceSession).where(col(WorkspaceSession.username) == username)
+    if keep_token:
+        query = query.where(or_(col(WorkspaceSession.token_hash).is_(None),
+                                col(WorkspaceSession.token_hash) != _digest(keep_token)))
+    result = session.exec(query)  # type: ignore[call-overload]
     return int(result.rowcount or 0)

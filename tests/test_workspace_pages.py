@@ -318,3 +318,28 @@ def test_every_workspace_page_renders_for_every_role(
             keys = {button.key for button in at.button}
             assert not at.get("form") and not at.file_uploader, name
             assert not keys & {"ws_link_revoke", "ws_link_reissue", "ws_campaign_close"}, name
+
+
+def test_changing_ones_own_password_on_the_accounts_page(workspace: Context) -> None:
+    from surveys import workspace_sessions as ws
+    from surveys.db import run_write
+    from surveys.users import authenticate
+
+    provider = factories.make_provider(workspace)
+    ensure_user(workspace, "clerk@example.com", "staff", provider)
+    elsewhere = run_write(workspace.engine, lambda s: ws.exchange_code(
+        session=s, code=ws.mint_sign_in(session=s, username="clerk@example.com", idle_minutes=30)))
+    at = AppTest.from_file(str(Path(APP).parent / "pages" / "accounts.py"), default_timeout=60)
+    signed_in(at, workspace, "clerk@example.com", "staff", provider).run()
+    at.text_input(key="ws_pw_old").input(TEST_PASSWORD)
+    at.text_input(key="ws_pw_new").input("a-brand-new-passphrase")
+    at.text_input(key="ws_pw_again").input("a-brand-new-passphrase")
+    submit_form(at, "ws_password")
+    at.run()
+    assert not at.exception and [s.value for s in at.success]
+    outcome = run_write(workspace.engine, lambda s: authenticate(
+        session=s, username="clerk@example.com", password="a-brand-new-passphrase"))
+    assert outcome.actor is not None
+    resumed = run_write(workspace.engine, lambda s: ws.resume(session=s, token=elsewhere,
+                                                              idle_minutes=30))
+    assert resumed.actor is None  # the browser elsewhere is signed out

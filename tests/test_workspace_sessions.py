@@ -134,9 +134,28 @@ def test_a_password_reset_by_an_administrator_signs_the_account_out_everywhere(
     run_write(ctx.engine, lambda s: users.change_password(
         session=s, actor=Actor("clerk@example.com", "admin"), username="clerk@example.com",
         new_password="my-own-new-password", old_password="correct-horse-battery"))
-    assert resume(ctx, first, now).actor is not None  # changing one's own keeps one signed in
+    # changing one's own without naming this browser's session: every browser out
+    assert resume(ctx, first, now).actor is None and resume(ctx, second, now).actor is None
+    first = exchange(ctx, mint(ctx, "clerk@example.com", now), now)
     run_write(ctx.engine, lambda s: users.change_password(
         session=s, actor=SYSTEM, username="clerk@example.com",
         new_password="set-by-the-admin-1"))
     assert resume(ctx, first, now).actor is None and resume(ctx, second, now).actor is None
     assert rows(ctx) == []
+
+
+def test_changing_ones_own_password_signs_out_every_other_browser(ctx: Context) -> None:
+    ensure_user(ctx, "clerk@example.com")
+    now = utcnow()
+    here = exchange(ctx, mint(ctx, "clerk@example.com", now), now)
+    elsewhere = exchange(ctx, mint(ctx, "clerk@example.com", now), now)
+    pending = mint(ctx, "clerk@example.com", now)  # a code not exchanged yet: no token
+    ensure_user(ctx, "other@example.com")
+    other = exchange(ctx, mint(ctx, "other@example.com", now), now)
+    run_write(ctx.engine, lambda s: users.change_password(
+        session=s, actor=Actor("clerk@example.com", "admin"), username="clerk@example.com",
+        new_password="my-own-new-password", old_password="correct-horse-battery",
+        keep_token=here))
+    assert resume(ctx, here, now).actor == Actor("clerk@example.com", "admin")
+    assert resume(ctx, elsewhere, now).actor is None and exchange(ctx, pending, now) is None
+    assert resume(ctx, other, now).actor is not None  # someone else's sessions stay

@@ -120,6 +120,36 @@ def test_staff_opens_campaign_and_downloads_qr_sheet(desktop_page: Any, tmp_path
     ctx.engine.dispose()
 
 
+def test_a_new_password_signs_the_other_browser_out_and_keeps_this_one(
+    browser: Any, desktop_page: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    ctx, env = fresh_install(tmp_path)
+    provider = make_provider(ctx, "京安技防")
+    run_write(ctx.engine, lambda s: users.create_user(
+        session=s, actor=SYSTEM, username="clerk@jingan.test", password=PASSWORD, role="staff",
+        provider_id=provider))
+    other = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    elsewhere, here = other.new_page(), desktop_page
+    with running_app(env) as base:
+        sign_in(elsewhere, base, "clerk@jingan.test", PASSWORD)
+        sign_in(here, base, "clerk@jingan.test", PASSWORD)
+        here.get_by_role("link", name="账户").click()
+        here.get_by_role("textbox", name="当前密码").fill(PASSWORD)
+        here.get_by_role("textbox", name="新密码").fill("a-brand-new-passphrase")
+        here.get_by_role("textbox", name="再次输入密码").fill("a-brand-new-passphrase")
+        here.get_by_role("button", name="保存").click()
+        expect(here.get_by_text("已保存。")).to_be_visible(timeout=20000)
+        here.reload()
+        expect(here.get_by_role("button", name="退出登录")).to_be_visible(timeout=30000)
+        elsewhere.reload()
+        expect(elsewhere.get_by_label("用户名")).to_be_visible(timeout=30000)
+        expect(elsewhere.get_by_role("button", name="退出登录")).to_have_count(0)
+    other.close()
+    ctx.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _skip_without_browser() -> None:
     """Skip (or fail under REQUIRE_BROWSER=1) when Chromium or Playwright is missing."""

@@ -72,3 +72,13 @@ def test_the_server_sends_it_to_client_links_only(tmp_path: Path) -> None:
     assert first_screen("zh") in pages["?t=abc"] and first_screen("en") in pages["?t=abc&lang=en"]
     for query in ("", "?h=abc", "?format=t"):
         assert b'id="ss-first"' not in pages[query] and b'rel="stylesheet"' in pages[query]
+
+
+def test_the_installed_streamlit_still_marks_what_the_hand_over_reads() -> None:
+    """The hand-over reads the run's state and the widgets' key classes from Streamlit's page."""
+    js = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    [bundle] = [p for p in js.glob("index.*.js") if re.fullmatch(r"index\.[\w\-]+\.js", p.name)]
+    text = bundle.read_text(encoding="utf-8")
+    assert '"data-test-script-state"' in text and "notRunning" in text and "`st-key-`" in text
+    group = next(js.glob("ButtonGroup.*.js")).read_text(encoding="utf-8")
+    assert "selectionMode" in group  # single choice: each pill is a radio of a radiogroup

@@ -53,9 +53,9 @@ border-color:#c53948}
 SCRIPT = """<script>
 (() => {
   let box = null;
-  const items = %(items)s, slow = %(slow)s;
+  const items = %(items)s;
   const store = "ss-first:" + (new URLSearchParams(location.search).get("t") || "");
-  let picked = {}, last = null, idle = 0, waited = 0;
+  let picked = {}, last = null, idle = 0;
   try { picked = JSON.parse(sessionStorage.getItem(store) || "{}") || {}; } catch (e) { picked = {}; }
   function keep() { try { sessionStorage.setItem(store, JSON.stringify(picked)); } catch (e) {} }
   function forget() { try { sessionStorage.removeItem(store); } catch (e) {} }
@@ -72,7 +72,11 @@ SCRIPT = """<script>
     if (!button) { return; }
     box = box || document.getElementById("ss-first");
     const item = button.closest("[data-item]").dataset.item, score = Number(button.dataset.score);
-    picked[item] = picked[item] === score ? null : score;  // a tap on the chosen one clears it
+    if (picked[item] === score) {  // a tap on the chosen one clears it: the item is untouched
+      delete picked[item];
+    } else {
+      picked[item] = score;
+    }
     last = item;
     keep();
     show();
@@ -83,16 +87,18 @@ SCRIPT = """<script>
       : box.scrollTop > 0 ? [...box.querySelectorAll("[data-item]")]
         .find((r) => r.getBoundingClientRect().bottom > 0) : null;
     if (row) { anchor = [row.dataset.item, row.getBoundingClientRect().top]; }
+    const focused = box.contains(document.activeElement) ? document.activeElement : null;
+    const focus = focused && focused.dataset.score !== undefined
+      ? [focused.closest("[data-item]").dataset.item, focused.dataset.score] : null;
     box.remove();
-    for (const [item, score] of Object.entries(picked)) {
-      const group = groups[items.indexOf(Number(item))];
-      if (!group) { continue; }
-      const chosen = group.querySelector('[role="radio"][aria-checked="true"]');
-      const wanted = score === null ? chosen : [...group.querySelectorAll('[role="radio"]')]
-        .find((b) => b.textContent.trim() === String(score));
-      if (wanted && (score === null || wanted !== chosen)) { wanted.click(); }
+    const button = (item, score) => [...groups[items.indexOf(Number(item))]
+      .querySelectorAll('[role="radio"]')].find((b) => b.textContent.trim() === String(score));
+    for (const [item, score] of Object.entries(picked)) {  // only scores chosen here
+      const wanted = button(item, score);
+      if (wanted && wanted.getAttribute("aria-checked") !== "true") { wanted.click(); }
     }
     forget();
+    if (focus) { const same = button(focus[0], focus[1]); if (same) { same.focus(); } }
     if (anchor) {
       const target = document.querySelector(".st-key-fld_item" + anchor[0]);
       if (target) {
@@ -119,11 +125,12 @@ SCRIPT = """<script>
     if (ran && groups.every((g) => g && g.querySelector('[role="radio"]'))) {
       handOver(groups); return;  // after the run that drew them: a tap's rerun interrupts none
     }
-    const done = ran && app.querySelector('[data-testid="stElementContainer"]');
-    idle = done ? idle + 1 : 0;
+    // The rows' containers are drawn with the run's first commit, their buttons only once the
+    // pills' code has arrived: while the containers are there, the form is coming, however late.
+    const none = ran && app.querySelector('[data-testid="stElementContainer"]')
+      && !app.querySelector(".st-key-fld_item1");
+    idle = none ? idle + 1 : 0;
     if (idle >= 20) { box.remove(); forget(); return; }  // a second with no form: none to fill
-    waited += 1;
-    if (waited === 300) { box.querySelector(".ss-wait").textContent = slow; }
     setTimeout(wait, 50);
   }
 })();
@@ -164,8 +171,7 @@ def first_screen(lang: str) -> bytes:
             f'<h3>{escape(tr("form_items", lang))}</h3>'
             f'<p>{escape(tr("form_tap_score", lang))}</p>{rows}'
             f'<p>{escape(tr("form_first_rest", lang))}</p></div></div>')
-    script = SCRIPT % {"items": json.dumps([item.no for item in ITEMS]),
-                       "slow": json.dumps(tr("form_first_slow", lang), ensure_ascii=False)}
+    script = SCRIPT % {"items": json.dumps([item.no for item in ITEMS])}
     return (CSS + NO_SCRIPT + script + body + START).encode()
 
 
@@ -183,7 +189,9 @@ def with_first_screen(shell: bytes, query_string: bytes) -> bytes:
     """
     lang = query_lang(query_string)
     if lang == "en":
-        shell = shell.replace(b'<html lang="zh-CN">', b'<html lang="en">', 1)
+        shell = shell.replace(b'<html lang="zh-CN">', b'<html lang="en">', 1).replace(
+            f"<title>{tr('app_title')}</title>".encode(),
+            f"<title>{escape(tr('app_title', 'en'))}</title>".encode(), 1)
     shell = _STYLESHEET.sub(b'<link rel="preload" as="style"\\1 href="\\2" '
                             b'onload="this.onload=null;this.rel=\'stylesheet\'">', shell)
     return shell.replace(b"<body>", b"<body>" + first_screen(lang), 1)

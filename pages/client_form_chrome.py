@@ -25,6 +25,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stMainM
 [data-testid="stButtonGroup"] button { min-height: 44px; min-width: 44px; font-size: 1.05rem; }
 [class*="st-key-form_w_item"] [role="radiogroup"] { gap: 0.4rem; }
 [class*="st-key-form_w_item"] [role="radio"] { flex: 0 0 calc((100% - 2.4rem) / 7); padding: 0; }
+[class*="st-key-form_w_item"] [role="radio"] p { font-size: 1.05rem; }
 [class*="st-key-fld_"], .st-key-form_confirm_box, .st-key-form_notice_box,
 .st-key-form_review_box { scroll-margin-top: 12px; }
 h1 { font-size: 2rem !important; }

@@ -404,12 +404,11 @@ STRINGS.update({
                            "Fields marked * are required. What you enter is kept as you go: a "
                            "reload, switching apps or losing signal loses nothing; nothing counts "
                            "until you press 'Confirm and submit'."),
-    "form_first_loading": ("表单正在载入，您现在就可以打分。", "The form is loading; you can start "
-                                                          "scoring now."),
+    "form_first_loading": ("表单正在载入，您现在就可以打分。以前填过的内容会在载入后自动恢复。",
+                           "The form is loading; you can start scoring now. What you entered "
+                           "before comes back once it has loaded."),
     "form_first_rest": ("签名、日期等其余部分正在载入……", "The signature, date and the rest are "
                                                 "loading..."),
-    "form_first_slow": ("网络较慢，仍在载入。您已打的分不会丢失。", "The network is slow; still "
-                        "loading. The scores you gave are kept."),
     "form_tap_score": ("点一下分数即可评分，再点一次可取消。", "Tap a score to choose it; tap again "
                                                      "to clear it."),
     "form_draft_restored": ("已恢复您上次填写的内容。", "Your earlier answers were restored."),

@@ -56,9 +56,9 @@ def held_page(context: Any) -> tuple[Any, list[Any]]:
     return page, held
 
 
-def release(page: Any, held: list[Any]) -> None:
-    """Let Streamlit's main bundle through; the form loads and takes over."""
-    page.unroute(BUNDLE)
+def release(page: Any, held: list[Any], pattern: str = BUNDLE) -> None:
+    """Let the held requests (Streamlit's main bundle) through; the form loads and takes over."""
+    page.unroute(pattern)
     for route in held:
         try:
             route.continue_()
@@ -122,6 +122,7 @@ def test_scores_tapped_before_the_form_loads_reach_the_form(app: dict[str, Any],
     first(page, 2, 3).tap()  # a second tap on the chosen score clears it
     assert first_chosen(page) == {1: "8"}
     assert page.locator("#ss-first").get_attribute("lang") == "zh-CN"
+    assert page.title() == tr("app_title")
     assert not re.findall(r"[A-Za-z]{2,}", page.locator("#ss-first").inner_text())
 
     page.reload(wait_until="commit")  # still before the form: the taps are kept in the page
@@ -162,6 +163,9 @@ def test_a_first_screen_tap_overrides_only_its_own_item_of_the_draft(app: dict[s
     page, held = held_page(later)
     page.goto(url, wait_until="commit")
     first(page, 1, 9).tap()
+    first(page, 2, 3).tap()
+    first(page, 2, 3).tap()  # chosen and cleared here: the draft's score of item 2 stays
+    assert first_chosen(page) == {1: "9"}
     release(page, held)
     page.locator("#ss-first").wait_for(state="detached", timeout=60000)
     assert wait_chosen(page, {1: "9", 2: "3"}) == {1: "9", 2: "3"}
@@ -186,8 +190,30 @@ def test_the_first_screen_speaks_the_links_language(app: dict[str, Any], phone: 
     page.goto(app["urls"][2] + "&lang=en", wait_until="commit")
     first(page, 9, 15).wait_for()
     screen = page.locator("#ss-first")
-    assert screen.get_attribute("lang") == "en"
+    assert screen.get_attribute("lang") == "en" and page.title() == tr("app_title", "en")
     assert tr("form_title", "en") in screen.inner_text()
     assert "Keeping service commitments" in screen.inner_text()
     release(page, held)
     page.locator("#ss-first").wait_for(state="detached", timeout=60000)
+
+
+def test_taps_wait_for_score_buttons_that_arrive_late(app: dict[str, Any], phone: Any) -> None:
+    url = app["urls"][3]
+    page = phone.new_page()
+    held: list[Any] = []
+    late = "**/static/js/ButtonGroup.*.js"  # the pills' code: the run ends, the rows wait
+    page.route(late, lambda route: held.append(route))
+    page.goto(url, wait_until="commit")
+    first(page, 1, 8).focus()
+    page.keyboard.press("Space")  # the keyboard works on the first screen too
+    first(page, 6, 9).tap()
+    page.locator("[data-test-script-state=notRunning]").wait_for(state="attached", timeout=60000)
+    page.wait_for_timeout(2500)  # over the second after which a page without rows drops it
+    assert first_chosen(page) == {1: "8", 6: "9"}
+    release(page, held, late)
+    page.locator("#ss-first").wait_for(state="detached", timeout=60000)
+    assert wait_chosen(page, {1: "8", 6: "9"}) == {1: "8", 6: "9"}
+    focused = page.evaluate("() => [document.activeElement.textContent.trim(), "
+                            "!!document.activeElement.closest('.st-key-form_w_item6')]")
+    assert focused == ["9", True]  # the focus moves to the same button of the form
+    assert draft_scores(app, url, {1: 8, 6: 9})[6] == 9

@@ -49,6 +49,9 @@ def test_the_first_screen_comes_first_in_the_body() -> None:
     assert served.startswith(b'<html lang="en"><head></head><body>' + first_screen("en"))
     assert served.endswith(b'<div id="root"></div></body></html>')
     assert with_first_screen(shell, b"t=abc").startswith(b'<html lang="zh-CN">')
+    titled = b'<html lang="zh-CN"><head><title>' + tr("app_title").encode() + b"</title>"
+    assert b"<title>Security O&amp;M star evaluation</title>" in with_first_screen(
+        titled, b"t=abc&lang=en")
 
 
 def test_streamlits_stylesheet_no_longer_holds_the_first_screen_back() -> None:

@@ -20,16 +20,6 @@ PG_ADMIN_URL = os.environ.get(
 )
 
 
-# Files whose tests take minutes of waiting (the issue's three-minute loss of signal) go first,
-# so that under `-n 2 --dist loadfile` they overlap the rest instead of being its tail.
-START_FIRST = ("tests/test_client_form_phone.py",)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put the files of START_FIRST at the front of the run, keeping every other order."""
-    items.sort(key=lambda item: item.nodeid.split("::")[0] not in START_FIRST)
-
-
 def _flag(name: str) -> bool:
     """Return True when an environment flag is set to 1/true/yes."""
     return os.environ.get(name, "").lower() in ("1", "true", "yes")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +62,20 @@ def server_env(installation: Installation, folder: Path, base: str) -> dict[str,
     """Return one app server's environment: shared secrets and database, its own data dir."""
     folder.mkdir(parents=True, exist_ok=True)
     return {**installation.env, "STAR_SURVEY_DATA_DIR": str(folder), "STAR_SURVEY_BASE_URL": base}
+
+
+@contextmanager
+def served_installation(folder: Path, clients: int) -> Iterator[dict[str, Any]]:
+    """Yield a running app over a fresh installation: installation, base, port, client urls."""
+    from tests.browser_support import free_port, running_app
+
+    installation = install(f"sqlite:///{folder / 'survey.db'}", folder, clients)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with running_app(server_env(installation, folder / "server", base), port=port):
+        yield {"installation": installation, "base": base, "port": port,
+               "urls": [u.replace("http://survey.test", base) for u in installation.urls]}
+    installation.ctx.engine.dispose()
 
 
 def score_button(page: Any, no: int, score: int) -> Any:

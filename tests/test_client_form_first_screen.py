@@ -17,27 +17,19 @@ from surveys.clock import beijing_today
 from surveys.db import read_session
 from surveys.drafts import load_draft
 from surveys.i18n import tr
-from tests.browser_support import free_port, require_browser, running_app
-from tests.form_driver import install, open_form, server_env, tap_score
+from tests.browser_support import require_browser
+from tests.form_driver import PHONE, open_form, served_installation, tap_score
 
 pytestmark = pytest.mark.browser
 BUNDLE = "**/static/js/index.*.js"
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
-         "has_touch": True, "locale": "zh-CN"}
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Yield a running app with four invited clients."""
     require_browser()
-    folder = tmp_path_factory.mktemp("first")
-    installation = install(f"sqlite:///{folder / 'survey.db'}", folder, 4)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with running_app(server_env(installation, folder / "server", base), port=port):
-        yield {"installation": installation,
-               "urls": [u.replace("http://survey.test", base) for u in installation.urls]}
-    installation.ctx.engine.dispose()
+    with served_installation(tmp_path_factory.mktemp("first"), 4) as served:
+        yield served
 
 
 @pytest.fixture()

@@ -29,8 +29,16 @@ from surveys.invitations import list_invitations, revoke_invitation
 from surveys.models import Response
 from surveys.receipts import receipt_of
 from surveys.signature import png_is_blank
-from tests.browser_support import free_port, require_browser, running_app, screenshot
-from tests.form_driver import SCORES, YEAR, install, open_form, score_button, server_env, sign, tap_score
+from tests.browser_support import require_browser, screenshot
+from tests.form_driver import (
+    SCORES,
+    YEAR,
+    open_form,
+    score_button,
+    served_installation,
+    sign,
+    tap_score,
+)
 from tests.tcp_proxy import cuttable_proxy
 from tests.test_uploads_images import png_header_only
 
@@ -44,14 +52,8 @@ ALLOWED_LATIN = {"BAX", "MB", "JPEG", "PNG", "HEIC", "PDF", "UTC", "QR", "Englis
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Yield a running app with one provider and four invited clients."""
     require_browser()
-    folder = tmp_path_factory.mktemp("phone")
-    installation = install(f"sqlite:///{folder / 'survey.db'}", folder, 4)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with running_app(server_env(installation, folder / "server", base), port=port):
-        yield {"installation": installation, "base": base, "port": port,
-               "urls": [u.replace("http://survey.test", base) for u in installation.urls]}
-    installation.ctx.engine.dispose()
+    with served_installation(tmp_path_factory.mktemp("phone"), 4) as served:
+        yield served
 
 
 def stored(app: dict[str, Any], client_no: int) -> list[Response]:

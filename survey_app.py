@@ -42,7 +42,13 @@ def _page(path: str, title_key: str, url_path: str, *, default: bool = False) ->
     return st.Page(str(HERE / path), title=t(title_key), url_path=url_path, default=default)
 
 
-@st.cache_resource(show_spinner=False)
+def _stop_anchoring(worker: AnchorWorker | None) -> None:
+    """Stop an anchoring thread Streamlit dropped from its cache (waits up to 5 s)."""
+    if worker is not None:
+        worker.stop(5)
+
+
+@st.cache_resource(show_spinner=False, on_release=_stop_anchoring)
 def _anchor_worker(db_url: str) -> AnchorWorker | None:
     """Start this process's anchoring thread for a database, once (None without a TSA)."""
     context = app_context()

@@ -8,7 +8,12 @@ from surveys.context import Context, open_context
 from surveys.settings import get_settings
 
 
-@st.cache_resource(show_spinner=False)
+def _release(context: Context) -> None:
+    """Close the pooled connections of a context Streamlit dropped from its cache."""
+    context.engine.dispose()
+
+
+@st.cache_resource(show_spinner=False, on_release=_release)
 def _context_for(db_url: str) -> Context:
     """Return the installation context for a database URL (shared: holds no per-user data)."""
     return open_context(get_settings())

@@ -23,7 +23,13 @@ from surveys.waves import CHANNELS, SELECTIONS, create_wave
 FINISHED = ("sent", "failed", "skipped", "no_address", "listed")
 
 
-@st.cache_resource(show_spinner=False)
+def _stop_worker(worker: MailWorker | None) -> None:
+    """Stop a sending thread Streamlit dropped from its cache (waits up to 5 s)."""
+    if worker is not None:
+        worker.stop(5)
+
+
+@st.cache_resource(show_spinner=False, on_release=_stop_worker)
 def _worker_for(db_url: str, smtp_url: str, smtp_from: str) -> MailWorker | None:
     """Start this process's sending thread for a database and server, once (None: e-mail off)."""
     context = Context(settings=get_settings(), engine=app_context().engine)

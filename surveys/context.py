@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
 
 from surveys.db import make_engine
 from surveys.keys import Signer, load_or_create_signer
@@ -31,7 +32,12 @@ class Context:
         return load_or_create_secret(self.settings.link_secret_path, self.settings.link_secret)
 
 
-def open_context(settings: Settings | None = None) -> Context:
-    """Return a context for the given settings (default: from the environment)."""
+def open_context(settings: Settings | None = None, *, pooled: bool = True) -> Context:
+    """Return a context for the given settings (default: from the environment).
+
+    ``pooled=False`` closes each connection when its session ends (a one-shot command keeps
+    nothing open between its transactions, however it is run).
+    """
     settings = settings or get_settings()
-    return Context(settings=settings, engine=make_engine(settings.db_url))
+    options = {} if pooled else {"poolclass": NullPool}
+    return Context(settings=settings, engine=make_engine(settings.db_url, **options))

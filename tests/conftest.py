@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import sys
+import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from surveys.context import Context, open_context
 from surveys.schema import upgrade
@@ -52,20 +56,57 @@ def require_postgres() -> None:
         pytest.skip(message)
 
 
-@pytest.fixture
-def pg_schema_url() -> Iterator[str]:
-    """Yield a PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+def release_streamlit_caches() -> None:
+    """Clear Streamlit's resource caches (AppTest runs pages in this process), if loaded."""
+    if "streamlit" in sys.modules:
+        import streamlit as st
+
+        st.cache_resource.clear()  # each entry's on_release disposes its engine, stops its thread
+
+
+def _connected(admin: Any, schema: str) -> list[str]:
+    """Return the state and last query of each session still connected under a schema's name."""
+    with admin.connect() as conn:
+        rows = conn.execute(text("SELECT state, left(query, 80) FROM pg_stat_activity "
+                                 "WHERE application_name = :name"), {"name": schema})
+        return [f"{state}: {query}" for state, query in rows]
+
+
+@contextmanager
+def fresh_pg_schema(leak_check: bool = True) -> Iterator[str]:
+    """Yield a PostgreSQL URL on a fresh schema; afterwards fail if a session was left, drop it.
+
+    The URL names its sessions after the schema, so a connection a test leaves open (an engine
+    never disposed, a cache never released) is found here, closed, and reported: 100 sessions
+    is all the server allows, and one leaking test starves the rest of the run.
+    """
     require_postgres()
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL)
+    admin = create_engine(PG_ADMIN_URL, poolclass=NullPool)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+        yield f"{PG_ADMIN_URL}?application_name={schema}&options=-csearch_path%3D{schema}"
     finally:
+        release_streamlit_caches()
+        deadline, left = time.monotonic() + 5, _connected(admin, schema)
+        while left and time.monotonic() < deadline:  # a stopped server's sessions end shortly
+            time.sleep(0.1)
+            left = _connected(admin, schema)
         with admin.begin() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE application_name = :name"), {"name": schema})
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+    if left and leak_check:
+        pytest.fail(f"{len(left)} PostgreSQL session(s) left open by the test: {left}")
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """Yield a PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+    with fresh_pg_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -7,6 +7,7 @@ every accepted case writes under names of its own.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import unicodedata
@@ -20,7 +21,6 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import create_engine, text
 from sqlmodel import func, select
 
 from surveys import clients, providers, users
@@ -37,7 +37,7 @@ from surveys.schema import upgrade
 from surveys.settings import Settings
 from surveys.web_form import submit_web_form
 from tests import factories
-from tests.conftest import PG_ADMIN_URL, require_postgres
+from tests.conftest import fresh_pg_schema
 from tests.test_web_form import signature_png
 
 TODAY = factories.TODAY
@@ -89,29 +89,20 @@ class Scene:
 def build_scene(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
     """Yield the scene on SQLite or on a fresh PostgreSQL schema."""
     folder = tmp_path_factory.mktemp("text-rule")
-    schema = None
-    if kind == "sqlite":
-        url = f"sqlite:///{folder / 'survey.db'}"
-    else:
-        require_postgres()
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        with create_engine(PG_ADMIN_URL).begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
-    ctx = open_context(Settings(db_url=url, data_dir=folder / "data",
-                                base_url="http://survey.test"))
-    upgrade(ctx.engine)
-    provider = factories.make_provider(ctx)
-    client = factories.make_client(ctx, provider, "甲单位", years={2026: 1000})
-    factories.open_campaign(ctx, provider, 2026)
-    token = factories.links(ctx, provider, 2026)[0]["url"].split("?t=")[1]
-    try:
+    with contextlib.ExitStack() as stack:
+        if kind == "sqlite":
+            url = f"sqlite:///{folder / 'survey.db'}"
+        else:
+            url = stack.enter_context(fresh_pg_schema())
+        ctx = open_context(Settings(db_url=url, data_dir=folder / "data",
+                                    base_url="http://survey.test"))
+        stack.callback(ctx.engine.dispose)
+        upgrade(ctx.engine)
+        provider = factories.make_provider(ctx)
+        client = factories.make_client(ctx, provider, "甲单位", years={2026: 1000})
+        factories.open_campaign(ctx, provider, 2026)
+        token = factories.links(ctx, provider, 2026)[0]["url"].split("?t=")[1]
         yield Scene(ctx, provider, client, token, folder)
-    finally:
-        ctx.engine.dispose()
-        if schema:
-            with create_engine(PG_ADMIN_URL).begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 @pytest.fixture(scope="module")

@@ -27,10 +27,10 @@ JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
 def context() -> Context:
-    """Return the context configured by the environment."""
+    """Return the context configured by the environment; no connection outlives its session."""
     from surveys.context import open_context
 
-    return open_context()
+    return open_context(pooled=False)  # a command, even run in-process, leaves nothing open
 
 
 def write(work: Callable[[Context, Session], T]) -> T:

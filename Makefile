@@ -29,7 +29,7 @@ lint: $(VENV)/.dev
 	$(PY) -m mypy surveys analytics cli
 
 # The pure tests of time-dependent code once more in Beijing time (deployments run there, CI in
-# UTC): a naive time read as local time fails here. About 30 s.
+# UTC): a naive time read as local time fails here. About 10 s.
 TZ_TESTS := tests/test_records.py tests/test_verify_chain.py tests/test_validation.py \
 	tests/test_validation_bounds.py tests/test_stars.py tests/test_standard_literals.py \
 	tests/test_eligibility.py tests/test_receipts.py tests/test_signature.py tests/test_tokens.py

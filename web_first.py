@@ -12,7 +12,9 @@ each chosen score on Streamlit's own score buttons (so the choice takes the form
 widget state, rerun, server-side draft), and scrolls the form so the row last tapped stays where
 it was. A tap on the first screen overrides the kept draft for that item only. If the link
 shows no form (a receipt, an invalid or closed link), the first screen is removed and its taps
-are dropped: there was no form to fill.
+are dropped: there was no form to fill. The page remembers in localStorage (under a hash of the
+token) that the link showed no form, so the next opening in this browser shows only "opening,
+please wait" instead of nine empty rows that a receipt then replaces.
 """
 
 from __future__ import annotations
@@ -27,6 +29,13 @@ from surveys.form_a1 import ITEMS, item_heading
 from surveys.i18n import DEFAULT_LANG, LANGS, tr
 
 FIRST_ID = "ss-first"
+# The localStorage key under which this browser remembers that a link showed no form (a receipt,
+# an invalid or closed link; pages/client_form_chrome.py writes it on every run): a JavaScript
+# expression. The key is a hash of the token, so the link itself is not kept.
+NO_FORM_KEY_JS = ('((t) => { let h = 0x811c9dc5; for (let i = 0; i < t.length; i++) {'
+                  ' h = Math.imul(h ^ t.charCodeAt(i), 0x01000193) >>> 0; }'
+                  ' return "ss-no-form:" + h.toString(36); })'
+                  '(new URLSearchParams(location.search).get("t") || "")')
 
 CSS = """<style>
 #ss-first{position:fixed;top:0;right:0;bottom:0;left:0;z-index:99990;overflow-y:auto;
@@ -46,6 +55,9 @@ margin:0;padding:0;border:1px solid #dcd8d4;border-radius:9999px;background:#fff
 font:inherit;font-size:1.05rem;touch-action:manipulation;-webkit-tap-highlight-color:transparent}
 #ss-first [role=radio][aria-checked=true]{color:#c53948;background:rgba(197,57,72,.1);
 border-color:#c53948}
+#ss-first p.ss-open,.ss-no-form #ss-first [data-item],.ss-no-form #ss-first h3,
+.ss-no-form #ss-first p{display:none}
+.ss-no-form #ss-first p.ss-open{display:block}
 </style>"""
 
 # Comes before the rows and listens on the document, so a tap is kept however early it comes;
@@ -56,6 +68,11 @@ SCRIPT = """<script>
   const items = %(items)s;
   const store = "ss-first:" + (new URLSearchParams(location.search).get("t") || "");
   let picked = {}, last = null, idle = 0;
+  try {  // the link showed no form last time here (a receipt): no rows to tap, only "opening"
+    if (localStorage.getItem(%(no_form_key)s) === "1") {
+      document.documentElement.classList.add("ss-no-form");
+    }
+  } catch (e) {}
   try { picked = JSON.parse(sessionStorage.getItem(store) || "{}") || {}; } catch (e) { picked = {}; }
   function keep() { try { sessionStorage.setItem(store, JSON.stringify(picked)); } catch (e) {} }
   function forget() { try { sessionStorage.removeItem(store); } catch (e) {} }
@@ -91,6 +108,7 @@ SCRIPT = """<script>
     const focus = focused && focused.dataset.score !== undefined
       ? [focused.closest("[data-item]").dataset.item, focused.dataset.score] : null;
     box.remove();
+    document.documentElement.classList.remove("ss-no-form");
     const button = (item, score) => [...groups[items.indexOf(Number(item))]
       .querySelectorAll('[role="radio"]')].find((b) => b.textContent.trim() === String(score));
     for (const [item, score] of Object.entries(picked)) {  // only scores chosen here
@@ -130,7 +148,9 @@ SCRIPT = """<script>
     const none = ran && app.querySelector('[data-testid="stElementContainer"]')
       && !app.querySelector(".st-key-fld_item1");
     idle = none ? idle + 1 : 0;
-    if (idle >= 20) { box.remove(); forget(); return; }  // a second with no form: none to fill
+    if (idle >= 20) {
+      box.remove(); forget(); document.documentElement.classList.remove("ss-no-form"); return;
+    }  // a second with no form: none to fill
     setTimeout(wait, 50);
   }
 })();
@@ -168,10 +188,12 @@ def first_screen(lang: str) -> bytes:
     body = (f'<div id="{FIRST_ID}" lang="{"en" if lang == "en" else "zh-CN"}"><div class="ss-in">'
             f'<h1>{escape(tr("form_title", lang))}</h1>'
             f'<p class="ss-wait" role="status">{escape(tr("form_first_loading", lang))}</p>'
+            f'<p class="ss-wait ss-open" role="status">{escape(tr("form_first_opening", lang))}</p>'
             f'<h3>{escape(tr("form_items", lang))}</h3>'
             f'<p>{escape(tr("form_tap_score", lang))}</p>{rows}'
             f'<p>{escape(tr("form_first_rest", lang))}</p></div></div>')
-    script = SCRIPT % {"items": json.dumps([item.no for item in ITEMS])}
+    script = SCRIPT % {"items": json.dumps([item.no for item in ITEMS]),
+                       "no_form_key": NO_FORM_KEY_JS}
     return (CSS + NO_SCRIPT + script + body + START).encode()
 
 

@@ -14,7 +14,7 @@ from datetime import date
 
 import streamlit as st
 
-from pages.client_form_chrome import install_chrome, scroll_to
+from pages.client_form_chrome import install_chrome, remember_link, scroll_to
 from pages.client_form_fields import (
     apply_values,
     current_draft,
@@ -192,8 +192,8 @@ def render_form(state: FormState, token: str, correcting: bool) -> None:
             st.markdown(score_table(scores, sum(scores)))
 
 
-def run_page() -> None:
-    """Render the form, the receipt, or the one invalid-link message."""
+def run_page() -> bool:
+    """Render the form, the receipt, or the one invalid-link message; True when it is the form."""
     token = str(st.query_params.get("t", ""))
     key = browser_key()
     guard_lookup(key)
@@ -207,9 +207,9 @@ def run_page() -> None:
     if state is None:
         if gone:
             render_gone(gone, st.session_state.get("form_provider", {}))
-            return
+            return False
         refuse_link(key, token)
-        return
+        return False
     st.session_state.update(form_open_token=token, form_provider=state.provider)
     if state.first_open:
         run_write(ctx.engine, lambda s: note_opened(session=s, invitation_id=state.invitation_id))
@@ -237,6 +237,7 @@ def run_page() -> None:
         with st.container(key="form_notice_box"):
             (st.success if notice in ("form_saved", "form_draft_restored") else st.warning)(
                 t(notice))
+    shows_form = state.latest is None or correcting
     if state.latest is not None and not correcting:
         render_receipt(state.latest)
         if state.accepts:
@@ -251,6 +252,7 @@ def run_page() -> None:
     target = st.session_state.pop("form_scroll", None)
     if target:
         scroll_to(target)
+    return shows_form
 
 
 def keep_lang_in_url() -> None:
@@ -269,7 +271,7 @@ def main() -> None:
                          on_change=keep_lang_in_url, label_visibility="collapsed",
                          format_func=lambda code: "中文" if code == "zh" else "English")
     try:
-        run_page()
+        remember_link(run_page())
     except Exception:
         LOG.exception("client form failed")
         st.error(t("form_error_plain"))

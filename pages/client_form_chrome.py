@@ -13,6 +13,7 @@ import json
 import streamlit as st
 
 from surveys.i18n import tr
+from web_first import NO_FORM_KEY_JS
 
 CSS = """
 <style>
@@ -123,6 +124,16 @@ SCROLL = """
 </script>
 """
 
+REMEMBER = """
+<script>
+(function () {
+  try {
+    if (%(form)s) { localStorage.removeItem(%(key)s); } else { localStorage.setItem(%(key)s, "1"); }
+  } catch (e) {}
+})();
+</script>
+"""
+
 
 def install_chrome(lang: str) -> None:
     """Hide Streamlit's menu and branding; localise its own texts; set <html lang>."""
@@ -140,4 +151,10 @@ def scroll_to(key: str) -> None:
     nonce = st.session_state.get("form_scroll_nonce", 0) + 1
     st.session_state["form_scroll_nonce"] = nonce
     st.html(SCROLL % {"target": json.dumps(f".st-key-{key}"), "nonce": nonce},
+            unsafe_allow_javascript=True)
+
+
+def remember_link(shows_form: bool) -> None:
+    """Let this browser remember whether the link showed a form (read by the first screen)."""
+    st.html(REMEMBER % {"form": json.dumps(shows_form), "key": NO_FORM_KEY_JS},
             unsafe_allow_javascript=True)

@@ -407,6 +407,7 @@ STRINGS.update({
     "form_first_loading": ("表单正在载入，您现在就可以打分。以前填过的内容会在载入后自动恢复。",
                            "The form is loading; you can start scoring now. What you entered "
                            "before comes back once it has loaded."),
+    "form_first_opening": ("正在打开，请稍候……", "Opening, please wait..."),
     "form_first_rest": ("签名、日期等其余部分正在载入……", "The signature, date and the rest are "
                                                 "loading..."),
     "form_tap_score": ("点一下分数即可评分，再点一次可取消。", "Tap a score to choose it; tap again "

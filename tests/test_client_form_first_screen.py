@@ -18,7 +18,8 @@ from surveys.db import read_session
 from surveys.drafts import load_draft
 from surveys.i18n import tr
 from tests.browser_support import require_browser
-from tests.form_driver import PHONE, open_form, served_installation, tap_score
+from tests.form_driver import PHONE, fill_and_submit, open_form, served_installation, tap_score
+from web_first import NO_FORM_KEY_JS
 
 pytestmark = pytest.mark.browser
 BUNDLE = "**/static/js/index.*.js"
@@ -26,9 +27,9 @@ BUNDLE = "**/static/js/index.*.js"
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """Yield a running app with four invited clients."""
+    """Yield a running app with five invited clients."""
     require_browser()
-    with served_installation(tmp_path_factory.mktemp("first"), 4) as served:
+    with served_installation(tmp_path_factory.mktemp("first"), 5) as served:
         yield served
 
 
@@ -209,3 +210,52 @@ def test_taps_wait_for_score_buttons_that_arrive_late(app: dict[str, Any], phone
                             "!!document.activeElement.closest('.st-key-form_w_item6')]")
     assert focused == ["9", True]  # the focus moves to the same button of the form
     assert draft_scores(app, url, {1: 8, 6: 9})[6] == 9
+
+
+def rows_shown(page: Any) -> bool:
+    """Return True when the first screen shows its score rows."""
+    return bool(first(page, 1, 7).is_visible())
+
+
+def test_a_link_that_showed_a_receipt_opens_without_score_rows(app: dict[str, Any],
+                                                               phone: Any) -> None:
+    url = app["urls"][4]
+    page = phone.new_page()
+    fill_and_submit(page, url, "王五")  # the page now shows the receipt
+    page.close()
+
+    page, held = held_page(phone)  # the client opens the link again to see the receipt
+    page.goto(url, wait_until="commit")
+    page.get_by_text(tr("form_first_opening")).wait_for()
+    assert not rows_shown(page)  # no empty form that a receipt then replaces
+    assert not page.get_by_text(tr("form_first_loading")).is_visible()
+    release(page, held)
+    page.get_by_role("button", name=tr("form_correct")).wait_for(timeout=60000)
+    page.locator("#ss-first").wait_for(state="detached", timeout=60000)
+
+
+def test_a_link_whose_form_comes_back_shows_the_rows_again(app: dict[str, Any],
+                                                           phone: Any) -> None:
+    url = app["urls"][2]
+    page = phone.new_page()
+    open_form(page, url)
+    page.evaluate(f"() => localStorage.setItem({NO_FORM_KEY_JS}, '1')")  # as if it showed none
+    page.close()
+
+    page, held = held_page(phone)
+    page.goto(url, wait_until="commit")
+    page.get_by_text(tr("form_first_opening")).wait_for()
+    assert not rows_shown(page)
+    release(page, held)
+    page.locator("#ss-first").wait_for(state="detached", timeout=60000)
+    tap_score(page, 3, 7)  # the form is there and takes taps
+    assert page.evaluate(f"() => localStorage.getItem({NO_FORM_KEY_JS})") is None
+    page.close()
+
+    page, held = held_page(phone)
+    page.goto(url, wait_until="commit")
+    first(page, 1, 7).wait_for()  # the rows are back for the next open
+    assert rows_shown(page)
+    release(page, held)
+    page.locator("#ss-first").wait_for(state="detached", timeout=60000)
+

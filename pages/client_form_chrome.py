@@ -61,6 +61,13 @@ SCRIPT = """
     [/Streamlit|internet|connection|server/i, () => ""],
     [/^Running\\.\\.\\.$/, () => ""],
   ];
+  // Only Streamlit's own texts are rewritten: the uploader (not its label or the file's name),
+  // the skip link, input hints, dialogs and the status widget. Names and answers
+  // on the page are never touched, whatever they look like ("Upload", "Server ...").
+  const OWN = '[data-testid="stFileUploader"],' +
+    '[data-testid="stSkipToContent"],[data-testid="InputInstructions"],[role="dialog"],' +
+    '[data-testid="stDialog"],[data-testid="stStatusWidget"]';
+  const THEIRS = '[data-testid="stWidgetLabel"],[data-testid="stFileChipName"]';
   function fix(node) {
     if (window.__ssCfg.lang !== "zh-CN") { return; }
     const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
@@ -68,6 +75,8 @@ SCRIPT = """
     while ((text = walker.nextNode())) {
       const value = text.nodeValue.trim();
       if (!value || !/[A-Za-z]/.test(value)) { continue; }
+      const parent = text.parentElement;
+      if (!parent || !parent.closest(OWN) || parent.closest(THEIRS)) { continue; }
       for (const [pattern, make] of rules) {
         if (pattern.test(value)) { text.nodeValue = make(); break; }
       }

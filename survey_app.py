@@ -11,7 +11,7 @@ from pages.auth import needs_setup, signed_in_actor
 from pages.common import current_lang, t
 from pages.context import app_context
 from pages.outreach_parts import mail_worker
-from pages.ws import account_box
+from pages.ws import account_box, workspace_chrome
 from surveys.access import ROLES
 from surveys.anchor_worker import AnchorWorker, start_worker
 from surveys.settings import get_settings
@@ -69,6 +69,7 @@ def main() -> None:
         page = st.navigation([_page(PUBLIC_VERIFY, "nav_verify", "verify", default=True)],
                              position="hidden")
     else:
+        workspace_chrome()
         _workspace().run()
         return
     try:  # a public page: any exception becomes the one plain message, logged here

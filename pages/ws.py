@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from pages.auth import sign_out, sso_enabled
 from pages.common import app_context, current_lang, t
+from pages.streamlit_texts import localise_streamlit
 from surveys.access import Actor, can_write_provider
 from surveys.clock import beijing_today
 from surveys.db import read_session, run_write
@@ -26,6 +27,20 @@ T = TypeVar("T")
 def literal(text: str) -> str:
     """Return text escaped so that st.markdown shows it character for character (no links)."""
     return markdown_literal(text)
+
+
+WORKSPACE_CSS = ('<style>[data-testid="stMainMenu"], [data-testid="stAppDeployButton"] '
+                 '{ display: none !important; }</style>')  # English menu, "Made with Streamlit"
+
+
+def workspace_chrome() -> None:
+    """Hide Streamlit's menu; put its own texts (uploader, input hints) in the session's language."""
+    lang = current_lang()
+    st.html(WORKSPACE_CSS)
+    localise_streamlit(lang, {
+        "drop": t("ws_js_drop"), "limit": t("ws_js_limit"), "upload": t("ws_js_upload"),
+        "too_big": t("ws_js_too_big"), "bad_type": t("ws_js_bad_type"),
+        "offline": t("ws_js_offline"), "types": True})
 
 
 def _logout() -> None:

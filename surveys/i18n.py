@@ -407,6 +407,14 @@ STRINGS.update({
     "form_first_loading": ("表单正在载入，您现在就可以打分。以前填过的内容会在载入后自动恢复。",
                            "The form is loading; you can start scoring now. What you entered "
                            "before comes back once it has loaded."),
+    "js_stop": ("停止", "Stop"),
+    "js_skip": ("跳到正文", "Skip to main content"),
+    "ws_js_drop": ("把文件拖到这里", "Drag and drop a file here"),
+    "ws_js_upload": ("上传文件", "Upload"),
+    "ws_js_limit": ("单个文件不超过 {size}", "Up to {size} per file"),
+    "ws_js_too_big": ("文件超过大小上限，未上传", "The file is over the size limit; not uploaded"),
+    "ws_js_bad_type": ("不支持这种文件类型，未上传", "This type of file is not accepted; not uploaded"),
+    "ws_js_offline": ("网络连接中断，正在重新连接……", "Connection lost; reconnecting..."),
     "form_first_opening": ("正在打开，请稍候……", "Opening, please wait..."),
     "form_first_rest": ("签名、日期等其余部分正在载入……", "The signature, date and the rest are "
                                                 "loading..."),

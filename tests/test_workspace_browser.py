@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ from surveys.db import read_session, run_write
 from surveys.models import UserAccount
 from surveys.schema import upgrade
 from surveys.settings import Settings
+from surveys.tabular import MAX_FILE_BYTES
 from tests.browser_support import SERVER_LOGS, require_browser, running_app, screenshot, sign_in
 from tests.factories import make_client, make_provider
 
@@ -147,6 +149,39 @@ def test_a_new_password_signs_the_other_browser_out_and_keeps_this_one(
         expect(elsewhere.get_by_label("用户名")).to_be_visible(timeout=30000)
         expect(elsewhere.get_by_role("button", name="退出登录")).to_have_count(0)
     other.close()
+    ctx.engine.dispose()
+
+
+def test_streamlit_s_own_texts_in_the_workspace_are_chinese(desktop_page: Any,
+                                                            tmp_path: Path) -> None:
+    require_browser()
+    from playwright.sync_api import expect
+
+    ctx, env = fresh_install(tmp_path)
+    mine = make_provider(ctx, "京安技防")
+    run_write(ctx.engine, lambda s: users.create_user(
+        session=s, actor=SYSTEM, username="clerk@jingan.test", password=PASSWORD, role="staff",
+        provider_id=mine))
+    page = desktop_page
+    with running_app(env) as base:
+        sign_in(page, base, "clerk@jingan.test", PASSWORD)
+        page.get_by_role("link", name="用户单位").click()
+        page.get_by_role("tab", name="从 CSV/XLSX 导入").click()
+        uploader = page.get_by_test_id("stFileUploader")
+        expect(uploader).to_be_visible(timeout=20000)
+        page.wait_for_timeout(500)  # the page's script rewrites what Streamlit drew
+        shown = uploader.evaluate(  # an icon's name is drawn as its glyph, not as a word
+            "(u) => { const c = u.cloneNode(true); c.querySelectorAll("
+            "'[data-testid=stIconMaterial]').forEach((i) => i.remove()); return c.innerText; }")
+        assert f"单个文件不超过 {MAX_FILE_BYTES // 1024 // 1024} MB" in shown and "上传文件" in shown
+        assert set(re.findall(r"[A-Za-z]{2,}", shown)) <= {"MB", "CSV", "XLSX"}, shown
+        page.get_by_role("tab", name="新增用户单位").click()
+        page.get_by_label("名称").first.fill("新单位")
+        hint = page.get_by_test_id("InputInstructions").first
+        expect(hint).to_be_attached(timeout=10000)
+        page.wait_for_timeout(300)
+        assert re.findall(r"[A-Za-z]{2,}", hint.inner_text()) == []
+        expect(page.get_by_test_id("stMainMenu")).to_be_hidden()  # "Made with Streamlit", ...
     ctx.engine.dispose()
 
 

@@ -11,7 +11,7 @@ import json
 
 import streamlit as st
 
-from pages.streamlit_texts import localise_streamlit
+from pages.streamlit_texts import localise_streamlit, plain_words
 from surveys.i18n import tr
 from web_first import NO_FORM_KEY_JS
 
@@ -72,6 +72,12 @@ def install_chrome(lang: str) -> None:
         "upload": tr("form_js_upload", lang), "too_big": tr("form_js_too_big", lang),
         "bad_type": tr("form_js_bad_type", lang), "offline": tr("form_js_offline", lang),
         "types": False})
+
+
+def install_public_chrome(lang: str) -> None:
+    """Hide Streamlit's menu and branding on a public page other than the form (verification)."""
+    st.html(CSS)
+    localise_streamlit(lang, plain_words(lang))
 
 
 def scroll_to(key: str) -> None:

@@ -21,13 +21,14 @@ def current_lang() -> str:
     return str(st.session_state["lang"])
 
 
-def language_switch(container: object = None) -> str:
+def language_switch(container: object = None, *, labelled: bool = True) -> str:
     """Render the 中文 / English switch and return the chosen language."""
     current_lang()
     target = container or st.sidebar
     target.segmented_control(  # type: ignore[attr-defined]
         tr("language", current_lang()), options=list(LANGS), key="lang",
         format_func=lambda code: "中文" if code == "zh" else "English",
+        label_visibility="visible" if labelled else "collapsed",
     )
     return current_lang()
 

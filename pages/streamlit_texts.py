@@ -105,3 +105,10 @@ def localise_streamlit(lang: str, words: dict[str, object]) -> None:
     cfg = {"lang": "zh-CN" if lang == "zh" else "en", "stop": tr("js_stop", lang),
            "skip": tr("js_skip", lang), **words}
     st.html(SCRIPT % {"cfg": json.dumps(cfg, ensure_ascii=False)}, unsafe_allow_javascript=True)
+
+
+def plain_words(lang: str) -> dict[str, object]:
+    """Return the words for pages other than the client form (workspace, verification)."""
+    return {key: tr(f"ws_js_{key}", lang)
+            for key in ("drop", "limit", "upload", "too_big", "bad_type", "offline")} | {
+        "types": True}

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import app_context, language_switch, t
+from pages.client_form_chrome import install_public_chrome
+from pages.common import app_context, current_lang, language_switch, t
 from surveys.clock import beijing_text
 from surveys.db import read_session
 from surveys.record_check import check_record
 from surveys.records import receipt_code
 
-lang = language_switch(st)
+install_public_chrome(current_lang())  # a client scans this from the receipt: no menu, no English
+lang = language_switch(st, labelled=False)
 st.title(t("ev_verify_title"))
 wanted = str(st.query_params.get("h", "")).strip()[:100]
 with st.form("verify_lookup"):

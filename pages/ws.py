@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from pages.auth import sign_out, sso_enabled
 from pages.common import app_context, current_lang, t
-from pages.streamlit_texts import localise_streamlit
+from pages.streamlit_texts import localise_streamlit, plain_words
 from surveys.access import Actor, can_write_provider
 from surveys.clock import beijing_today
 from surveys.db import read_session, run_write
@@ -37,10 +37,7 @@ def workspace_chrome() -> None:
     """Hide Streamlit's menu; put its own texts (uploader, input hints) in the session's language."""
     lang = current_lang()
     st.html(WORKSPACE_CSS)
-    localise_streamlit(lang, {
-        "drop": t("ws_js_drop"), "limit": t("ws_js_limit"), "upload": t("ws_js_upload"),
-        "too_big": t("ws_js_too_big"), "bad_type": t("ws_js_bad_type"),
-        "offline": t("ws_js_offline"), "types": True})
+    localise_streamlit(lang, plain_words(lang))
 
 
 def _logout() -> None:

@@ -175,6 +175,14 @@ def test_taps_photo_reload_and_receipt_in_view(app: dict[str, Any], phone_page: 
                            ".some(img => img.complete && img.naturalWidth === 900)")  # an <img>
     screenshot(page, "phone-receipt-image")
 
+    page.goto(f"{app['base']}/?h={record.record_hash}")  # what the receipt's QR code opens
+    page.get_by_text(tr("ev_verify_ok")).wait_for(timeout=60000)
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => document.documentElement.lang") == "zh-CN"
+    assert not page.get_by_test_id("stMainMenu").is_visible()  # "Made with Streamlit", ...
+    assert english_words(page) == []
+    screenshot(page, "phone-verify")
+
 
 def test_language_stays_in_the_url_and_a_revoked_link_says_so(app: dict[str, Any],
                                                                phone_page: Any) -> None:

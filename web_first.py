@@ -98,6 +98,14 @@ SCRIPT = """<script>
     keep();
     show();
   });
+  document.addEventListener("keydown", (event) => {  // arrows move along a row (radio group)
+    const step = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1}[event.key];
+    const button = step && event.target.closest && event.target.closest("#ss-first [data-score]");
+    if (!button) { return; }
+    const row = [...button.parentElement.querySelectorAll("[data-score]")];
+    row[(row.indexOf(button) + step + row.length) %% row.length].focus();
+    event.preventDefault();
+  });
   function handOver(groups) {
     let anchor = null;
     const row = last !== null ? box.querySelector('[data-item="' + last + '"]')

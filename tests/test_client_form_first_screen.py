@@ -259,3 +259,20 @@ def test_a_link_whose_form_comes_back_shows_the_rows_again(app: dict[str, Any],
     release(page, held)
     page.locator("#ss-first").wait_for(state="detached", timeout=60000)
 
+
+def test_arrow_keys_move_along_a_row_of_the_first_screen(app: dict[str, Any], phone: Any) -> None:
+    page, held = held_page(phone)
+    page.goto(app["urls"][3], wait_until="commit")
+    first(page, 2, 0).focus()
+    focused = "() => [document.activeElement.closest('[data-item]').dataset.item, " \
+              "document.activeElement.dataset.score]"
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(focused) == ["2", "1"]
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")  # from the first score to the last, as radio groups do
+    assert page.evaluate(focused) == ["2", "5"]  # item 2's maximum is 5
+    page.keyboard.press("Space")
+    assert first_chosen(page) == {2: "5"}
+    release(page, held)
+    page.locator("#ss-first").wait_for(state="detached", timeout=60000)
+

@@ -30,7 +30,7 @@ SCRIPT = """
     [/^Upload$/, () => window.__ssCfg.upload],
     [/^File must be .* or smaller\\.?$/, () => window.__ssCfg.too_big],
     [/.*files? (type|types)? ?(is|are)? ?not allowed.*/i, () => window.__ssCfg.bad_type],
-    [/^Press Enter to (apply|submit form)$/, () => ""],
+    [/^Press .*Enter to (apply|submit form)$/, () => ""],  // Enter, Ctrl+Enter, ⌘+Enter
     [/^Connection error$/, () => window.__ssCfg.offline],
     [/^Is Streamlit still running\\?.*/, () => window.__ssCfg.offline],
     [/^Connecting$/, () => window.__ssCfg.offline],
@@ -42,12 +42,12 @@ SCRIPT = """
     const found = value.match(/(\\d+(?:\\.\\d+)?)\\s*([KMG]?B)/);
     return found ? found[1] + " " + found[2] : "";
   }
-  // Only Streamlit's own texts are rewritten: the uploader (not its label or the file's name),
-  // the skip link, input hints, dialogs and the status widget. Names and answers
-  // on the page are never touched, whatever they look like ("Upload", "Server ...").
+  // Only Streamlit's own texts are rewritten: the uploader (not its label or the file's name)
+  // and its error bubble, the skip link, input hints, dialogs, the status widget. Names, answers
+  // and help texts are never touched, whatever they look like ("Upload", "Server ...").
   const OWN = '[data-testid="stFileUploader"],' +
     '[data-testid="stSkipToContent"],[data-testid="InputInstructions"],[role="dialog"],' +
-    '[data-testid="stDialog"],[data-testid="stStatusWidget"]';
+    '[data-testid="stDialog"],[data-testid="stStatusWidget"],[data-testid="stTooltipErrorContent"]';
   const THEIRS = '[data-testid="stWidgetLabel"],[data-testid="stFileChipName"]';
   function fix(node) {
     if (window.__ssCfg.lang !== "zh-CN") { return; }

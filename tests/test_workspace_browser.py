@@ -15,6 +15,7 @@ from surveys import users
 from surveys.access import SYSTEM
 from surveys.context import Context, open_context
 from surveys.db import read_session, run_write
+from surveys.i18n import tr
 from surveys.models import UserAccount
 from surveys.schema import upgrade
 from surveys.settings import Settings
@@ -174,6 +175,12 @@ def test_streamlit_s_own_texts_in_the_workspace_are_chinese(desktop_page: Any,
             "(u) => { const c = u.cloneNode(true); c.querySelectorAll("
             "'[data-testid=stIconMaterial]').forEach((i) => i.remove()); return c.innerText; }")
         assert f"单个文件不超过 {MAX_FILE_BYTES // 1024 // 1024} MB" in shown and "上传文件" in shown
+        uploader.locator("input[type=file]").set_input_files(files=[{  # over the limit
+            "name": "big.csv", "mimeType": "text/csv", "buffer": b"x" * (MAX_FILE_BYTES + 1)}])
+        uploader.get_by_text("big.csv").hover()
+        page.wait_for_timeout(1000)
+        said = " ".join(page.get_by_test_id("stTooltipErrorContent").all_inner_texts())
+        assert tr("ws_js_too_big") in said and not re.findall(r"[A-Za-z]{2,}", said), said
         assert set(re.findall(r"[A-Za-z]{2,}", shown)) <= {"MB", "CSV", "XLSX"}, shown
         page.get_by_role("tab", name="新增用户单位").click()
         page.get_by_label("名称").first.fill("新单位")

@@ -76,12 +76,20 @@ SCRIPT = """<script>
   try { picked = JSON.parse(sessionStorage.getItem(store) || "{}") || {}; } catch (e) { picked = {}; }
   function keep() { try { sessionStorage.setItem(store, JSON.stringify(picked)); } catch (e) {} }
   function forget() { try { sessionStorage.removeItem(store); } catch (e) {} }
+  function stop(row, at) {  // one Tab stop per row (a radio group): the given or chosen button
+    const buttons = [...row.querySelectorAll("[data-score]")];
+    const chosen = at || buttons.find((b) => b.getAttribute("aria-checked") === "true");
+    for (const button of buttons) {
+      button.tabIndex = button === (chosen || buttons[0]) ? 0 : -1;
+    }
+  }
   function show() {
     for (const row of box.querySelectorAll("[data-item]")) {
       for (const button of row.querySelectorAll("[data-score]")) {
         const on = picked[row.dataset.item] === Number(button.dataset.score);
         button.setAttribute("aria-checked", on ? "true" : "false");
       }
+      stop(row, row.contains(document.activeElement) ? document.activeElement : null);
     }
   }
   document.addEventListener("click", (event) => {  // on the document: no tap comes too early
@@ -103,7 +111,9 @@ SCRIPT = """<script>
     const button = step && event.target.closest && event.target.closest("#ss-first [data-score]");
     if (!button) { return; }
     const row = [...button.parentElement.querySelectorAll("[data-score]")];
-    row[(row.indexOf(button) + step + row.length) %% row.length].focus();
+    const next = row[(row.indexOf(button) + step + row.length) %% row.length];
+    stop(button.closest("[data-item]"), next);
+    next.focus();
     event.preventDefault();
   });
   function handOver(groups) {
@@ -183,7 +193,7 @@ def _row(no: int, lang: str) -> str:
     item = ITEMS[no - 1]
     heading = escape(item_heading(item, lang))
     buttons = "".join(f'<button type="button" role="radio" aria-checked="false" '
-                      f'data-score="{score}">{score}</button>'
+                      f'tabindex="{0 if score == 0 else -1}" data-score="{score}">{score}</button>'
                       for score in range(item.max_score + 1))
     return (f'<div data-item="{no}"><div class="ss-label" id="ss-l{no}">{heading} <b>*</b></div>'
             f'<div role="radiogroup" aria-labelledby="ss-l{no}">{buttons}</div></div>')

@@ -271,8 +271,13 @@ def test_arrow_keys_move_along_a_row_of_the_first_screen(app: dict[str, Any], ph
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")  # from the first score to the last, as radio groups do
     assert page.evaluate(focused) == ["2", "5"]  # item 2's maximum is 5
+    page.keyboard.press("ArrowLeft")
     page.keyboard.press("Space")
-    assert first_chosen(page) == {2: "5"}
+    assert first_chosen(page) == {2: "4"}
+    page.keyboard.press("Tab")  # one stop per row, as in a radio group: on to the next item
+    assert page.evaluate(focused) == ["3", "0"]
+    page.keyboard.press("Shift+Tab")  # back to the row's chosen score
+    assert page.evaluate(focused) == ["2", "4"]
     release(page, held)
     page.locator("#ss-first").wait_for(state="detached", timeout=60000)
 

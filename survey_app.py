@@ -9,7 +9,7 @@ import streamlit as st
 
 from pages.auth import needs_setup, signed_in_actor
 from pages.common import current_lang, t
-from pages.context import app_context
+from pages.context import app_context, stop_released
 from pages.outreach_parts import mail_worker
 from pages.ws import account_box, workspace_chrome
 from surveys.access import ROLES
@@ -42,13 +42,7 @@ def _page(path: str, title_key: str, url_path: str, *, default: bool = False) ->
     return st.Page(str(HERE / path), title=t(title_key), url_path=url_path, default=default)
 
 
-def _stop_anchoring(worker: AnchorWorker | None) -> None:
-    """Stop an anchoring thread Streamlit dropped from its cache (waits up to 5 s)."""
-    if worker is not None:
-        worker.stop(5)
-
-
-@st.cache_resource(show_spinner=False, on_release=_stop_anchoring)
+@st.cache_resource(show_spinner=False, on_release=stop_released)
 def _anchor_worker(db_url: str) -> AnchorWorker | None:
     """Start this process's anchoring thread for a database, once (None without a TSA)."""
     context = app_context()

@@ -237,9 +237,9 @@ def run_page() -> bool:
         with st.container(key="form_notice_box"):
             (st.success if notice in ("form_saved", "form_draft_restored") else st.warning)(
                 t(notice))
-    shows_form = state.latest is None or correcting
-    if state.latest is not None and not correcting:
-        render_receipt(state.latest)
+    receipt = None if correcting else state.latest
+    if receipt is not None:
+        render_receipt(receipt)
         if state.accepts:
             st.caption(t("form_correct_help"))
             st.button(t("form_correct"), width="stretch", on_click=lambda: st.session_state.update(
@@ -252,7 +252,7 @@ def run_page() -> bool:
     target = st.session_state.pop("form_scroll", None)
     if target:
         scroll_to(target)
-    return shows_form
+    return receipt is None  # the form is shown
 
 
 def keep_lang_in_url() -> None:

@@ -11,8 +11,7 @@ import json
 
 import streamlit as st
 
-from pages.streamlit_texts import localise_streamlit, plain_words
-from surveys.i18n import tr
+from pages.streamlit_texts import localise_streamlit
 from web_first import NO_FORM_KEY_JS
 
 CSS = """
@@ -67,17 +66,13 @@ REMEMBER = """
 def install_chrome(lang: str) -> None:
     """Hide Streamlit's menu and branding; localise its own texts; set <html lang>."""
     st.html(CSS)
-    localise_streamlit(lang, {
-        "drop": tr("form_js_drop", lang), "limit": tr("form_js_limit", lang),
-        "upload": tr("form_js_upload", lang), "too_big": tr("form_js_too_big", lang),
-        "bad_type": tr("form_js_bad_type", lang), "offline": tr("form_js_offline", lang),
-        "types": False})
+    localise_streamlit(lang, "form_js_", types=False)
 
 
 def install_public_chrome(lang: str) -> None:
     """Hide Streamlit's menu and branding on a public page other than the form (verification)."""
     st.html(CSS)
-    localise_streamlit(lang, plain_words(lang))
+    localise_streamlit(lang)
 
 
 def scroll_to(key: str) -> None:

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import streamlit as st
 
 from surveys.context import Context, open_context
 from surveys.settings import get_settings
+
+
+class Stoppable(Protocol):
+    """A background thread of this process (anchoring, e-mail) that can be asked to finish."""
+
+    def stop(self, timeout: float | None = None) -> None: ...
+
+
+def stop_released(worker: Stoppable | None) -> None:
+    """Stop a thread Streamlit dropped from its cache (on_release; waits up to 5 s)."""
+    if worker is not None:
+        worker.stop(5)
 
 
 def _release(context: Context) -> None:

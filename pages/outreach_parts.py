@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import app_context, public_url, t
+from pages.context import stop_released
 from pages.ws import attempt
 from surveys.access import Actor
 from surveys.clock import beijing_text, beijing_today
@@ -23,13 +24,7 @@ from surveys.waves import CHANNELS, SELECTIONS, create_wave
 FINISHED = ("sent", "failed", "skipped", "no_address", "listed")
 
 
-def _stop_worker(worker: MailWorker | None) -> None:
-    """Stop a sending thread Streamlit dropped from its cache (waits up to 5 s)."""
-    if worker is not None:
-        worker.stop(5)
-
-
-@st.cache_resource(show_spinner=False, on_release=_stop_worker)
+@st.cache_resource(show_spinner=False, on_release=stop_released)
 def _worker_for(db_url: str, smtp_url: str, smtp_from: str) -> MailWorker | None:
     """Start this process's sending thread for a database and server, once (None: e-mail off)."""
     context = Context(settings=get_settings(), engine=app_context().engine)

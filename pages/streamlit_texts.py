@@ -100,15 +100,16 @@ SCRIPT = """
 """
 
 
-def localise_streamlit(lang: str, words: dict[str, object]) -> None:
-    """Install the script with the page's words (drop, limit with {size}, upload, offline, ...)."""
-    cfg = {"lang": "zh-CN" if lang == "zh" else "en", "stop": tr("js_stop", lang),
-           "skip": tr("js_skip", lang), **words}
+WORDS = ("drop", "limit", "upload", "too_big", "bad_type", "offline")  # a page's own, by prefix
+COMMON = ("stop", "skip")  # the same on every page: js_stop, js_skip
+
+
+def localise_streamlit(lang: str, prefix: str = "js_", *, types: bool = True) -> None:
+    """Install the script with the page's words (i18n keys prefix + WORDS; limit has {size}).
+
+    ``types`` keeps the uploader's list of file types; the client form's words name them.
+    """
+    cfg: dict[str, object] = {key: tr(f"{prefix}{key}", lang) for key in WORDS}
+    cfg |= {key: tr(f"js_{key}", lang) for key in COMMON}
+    cfg |= {"lang": "zh-CN" if lang == "zh" else "en", "types": types}
     st.html(SCRIPT % {"cfg": json.dumps(cfg, ensure_ascii=False)}, unsafe_allow_javascript=True)
-
-
-def plain_words(lang: str) -> dict[str, object]:
-    """Return the words for pages other than the client form (workspace, verification)."""
-    return {key: tr(f"ws_js_{key}", lang)
-            for key in ("drop", "limit", "upload", "too_big", "bad_type", "offline")} | {
-        "types": True}

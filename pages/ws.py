@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from pages.auth import sign_out, sso_enabled
 from pages.common import app_context, current_lang, t
-from pages.streamlit_texts import localise_streamlit, plain_words
+from pages.streamlit_texts import localise_streamlit
 from surveys.access import Actor, can_write_provider
 from surveys.clock import beijing_today
 from surveys.db import read_session, run_write
@@ -35,9 +35,8 @@ WORKSPACE_CSS = ('<style>[data-testid="stMainMenu"], [data-testid="stAppDeployBu
 
 def workspace_chrome() -> None:
     """Hide Streamlit's menu; put its own texts (uploader, input hints) in the session's language."""
-    lang = current_lang()
     st.html(WORKSPACE_CSS)
-    localise_streamlit(lang, plain_words(lang))
+    localise_streamlit(current_lang())
 
 
 def _logout() -> None:

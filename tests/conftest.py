@@ -83,7 +83,7 @@ def _connected(admin: Any, schema: str) -> list[str]:
 
 
 @contextmanager
-def fresh_pg_schema(leak_check: bool = True) -> Iterator[str]:
+def fresh_pg_schema() -> Iterator[str]:
     """Yield a PostgreSQL URL on a fresh schema; afterwards fail if a session was left, drop it.
 
     The URL names its sessions after the schema, so a connection a test leaves open (an engine
@@ -108,7 +108,7 @@ def fresh_pg_schema(leak_check: bool = True) -> Iterator[str]:
                               "WHERE application_name = :name"), {"name": schema})
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
-    if left and leak_check:
+    if left:
         pytest.fail(f"{len(left)} PostgreSQL session(s) left open by the test: {left}")
 
 
@@ -174,10 +174,11 @@ def ctx(settings: Settings, sqlite_template: Path) -> Iterator[Context]:
     copy of one per process (the file, or the recorded statements in one round trip).
     tests/test_schema.py runs upgrade() itself and checks both against the models.
     """
-    if settings.db_url.startswith("sqlite"):
+    on_sqlite = settings.db_url.startswith("sqlite")
+    if on_sqlite:
         shutil.copyfile(sqlite_template, settings.db_url.removeprefix("sqlite:///"))
     context = open_context(settings)
-    if not settings.db_url.startswith("sqlite"):
+    if not on_sqlite:
         with context.engine.begin() as conn:
             conn.exec_driver_sql(_pg_migration_script())
     yield context

@@ -180,7 +180,7 @@ def test_streamlit_s_own_texts_in_the_workspace_are_chinese(desktop_page: Any,
         uploader.get_by_text("big.csv").hover()
         page.wait_for_timeout(1000)
         said = " ".join(page.get_by_test_id("stTooltipErrorContent").all_inner_texts())
-        assert tr("ws_js_too_big") in said and not re.findall(r"[A-Za-z]{2,}", said), said
+        assert tr("js_too_big") in said and not re.findall(r"[A-Za-z]{2,}", said), said
         assert set(re.findall(r"[A-Za-z]{2,}", shown)) <= {"MB", "CSV", "XLSX"}, shown
         page.get_by_role("tab", name="新增用户单位").click()
         page.get_by_label("名称").first.fill("新单位")
